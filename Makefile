@@ -1,0 +1,45 @@
+# aop — make demo runs the whole loop on local files; make test runs every test.
+GO       ?= go
+DEMO_DIR ?= demo
+FUZZTIME ?= 30s
+
+.PHONY: all build demo test test-short bench fuzz lint check-deps clean
+
+all: build
+
+build:
+	$(GO) build -o bin/aop ./cmd/aop
+
+## demo: generate, fill and harvest the example company's workbooks in $(DEMO_DIR)/
+demo: build
+	./bin/aop demo --out $(DEMO_DIR)
+
+## test: every test, including LibreOffice round trips (skipped with a message when soffice is missing, except in CI)
+test: check-deps
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 20m ./...
+
+test-short:
+	$(GO) test -short -count=1 ./...
+
+## bench: benchmarks with their figures (no timing assertions live in tests)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x -count 1 ./... | tee bench.out
+
+## fuzz: run each fuzz target for FUZZTIME
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./excel/xlsxread
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./cmd/internal/cyclefile
+	$(GO) test -run '^$$' -fuzz '^FuzzHarvest$$' -fuzztime $(FUZZTIME) ./cmd/internal/harvest
+
+lint: check-deps
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@2026.1 ./... 2>/dev/null || $(GO) vet ./...
+
+## check-deps: enforce the dependency rules of DESIGN.md
+check-deps:
+	@sh .ci/check-deps
+
+clean:
+	rm -rf bin $(DEMO_DIR) bench.out

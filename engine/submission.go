@@ -1,0 +1,165 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+)
+
+// Level is how serious a finding is.
+type Level string
+
+const (
+	// Error findings make a submission unusable until they are fixed.
+	Error Level = "error"
+	// Warning findings are reported but do not block a submission.
+	Warning Level = "warning"
+)
+
+// Finding is a problem found in a submission, at a place a department head
+// can find: a sheet and a cell in A1 notation.
+type Finding struct {
+	Sheet   string `json:"sheet,omitempty"`
+	Cell    string `json:"cell,omitempty"`
+	Level   Level  `json:"level"`
+	Message string `json:"message"`
+	// Rule names the cycle rule that raised the finding, if any.
+	Rule string `json:"rule,omitempty"`
+}
+
+// String formats the finding as "'Plan'!F12: error: message".
+func (f Finding) String() string {
+	at := ""
+	switch {
+	case f.Sheet != "" && f.Cell != "":
+		at = fmt.Sprintf("'%s'!%s: ", f.Sheet, f.Cell)
+	case f.Sheet != "":
+		at = fmt.Sprintf("'%s': ", f.Sheet)
+	}
+	return at + string(f.Level) + ": " + f.Message
+}
+
+// HasErrors reports whether any finding is an error.
+func HasErrors(fs []Finding) bool {
+	for _, f := range fs {
+		if f.Level == Error {
+			return true
+		}
+	}
+	return false
+}
+
+// Source is the cell a harvested value came from.
+type Source struct {
+	Sheet string
+	Cell  string
+}
+
+// Submission is what one department planned, as harvested from its
+// workbook.
+type Submission struct {
+	Cycle           string
+	Department      string
+	Template        string
+	TemplateVersion int
+	// Round is the collection round the workbook was generated for, if any.
+	Round       string
+	Lines       []Line
+	Drivers     []Driver
+	Hires       []Hire
+	Assumptions []Assumption
+}
+
+// Line is one plan line: an account, optionally cut by dimension members,
+// with an amount per fiscal month.
+type Line struct {
+	// Cells are where the line was typed, for findings.
+	Cells   LineCells
+	Account string
+	// Dims maps a dimension id to a member id; a dimension left blank is
+	// absent.
+	Dims        map[string]string
+	Description string
+	// Months holds the amounts of fiscal periods 1-12, rounded to cents for
+	// money accounts.
+	Months [MonthsPerYear]decimal.Decimal
+	// Comment is the department's explanation of the line.
+	Comment string
+}
+
+// LineCells locates a line's cells in its workbook (A1 references).
+type LineCells struct {
+	Sheet   string
+	Account string
+	Months  [MonthsPerYear]string
+	Comment string
+}
+
+// Total returns the line's full-year amount.
+func (l Line) Total() decimal.Decimal { return Sum(l.Months[:]...) }
+
+// Driver is a revenue driver with a value per month, such as new pipeline or
+// win rate.
+type Driver struct {
+	Source Source
+	// Name is the driver's id: pipeline, win_rate, deal_size, sales_cycle.
+	Name   string
+	Months [MonthsPerYear]*decimal.Decimal // nil where left blank
+}
+
+// Hire is one line of the headcount plan.
+type Hire struct {
+	Source Source
+	Role   string
+	// Count is how many people the line hires (whole, at least 1).
+	Count int
+	// Start is the fiscal period in which they start.
+	Start        Period
+	AnnualSalary decimal.Decimal
+	// LoadedCost is the on-top cost as a fraction of salary (0.25 is 25%).
+	LoadedCost decimal.Decimal
+	// RampMonths is the time to full productivity.
+	RampMonths int
+}
+
+// Assumption is one entry of the assumptions register: a driver, its move,
+// whether it is maintained or a changed bet, what balances it, what it
+// depends on and what indicator will tell early whether it holds.
+type Assumption struct {
+	Source         Source
+	Driver         string
+	From           string
+	To             string
+	Status         AssumptionStatus
+	Counterbalance string
+	Risk           string
+	Indicator      string
+}
+
+// AssumptionStatus says whether an assumption continues the past or is a
+// bet to monitor.
+type AssumptionStatus string
+
+const (
+	Maintained AssumptionStatus = "maintained"
+	Changed    AssumptionStatus = "changed"
+)
+
+// Fact is one harvested input cell, as typed, with what it means: the
+// record a harvest reports for every non-empty input.
+type Fact struct {
+	Sheet string `json:"sheet"`
+	Cell  string `json:"cell"`
+	// Kind is what the cell holds: amount, account, dimension, description,
+	// comment, driver, headcount or assumption.
+	Kind string `json:"kind"`
+	// Field names the column, e.g. "win_rate", "start_month", "risk".
+	Field string `json:"field,omitempty"`
+	// Value is the cell's value as text, as read from the file.
+	Value   string            `json:"value"`
+	Account string            `json:"account,omitempty"`
+	Period  Period            `json:"period,omitempty"`
+	Dims    map[string]string `json:"dimensions,omitempty"`
+	// Amount is set for numeric inputs: the value as the model holds it.
+	Amount *decimal.Decimal `json:"amount,omitempty"`
+}

@@ -1,0 +1,501 @@
+package templates
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"aop/engine"
+	"aop/engine/grid"
+)
+
+// Parse reads the inputs of a department workbook whose identity was
+// verified: plan lines, drivers, headcount and assumptions. It returns the
+// typed submission, a fact for every non-empty input cell, and the findings
+// (type errors, missing fields, the cycle's rules), each at its cell.
+func (t *Department) Parse(wb *grid.Workbook, id Identity) (*engine.Submission, []engine.Fact, []engine.Finding) {
+	p := &parser{t: t, wb: wb, dept: id.Department, accounts: map[string]engine.Account{}}
+	for _, a := range t.cycle.AccountsFor(id.Department) {
+		p.accounts[a.Code] = a
+	}
+	p.sub = &engine.Submission{Cycle: id.Cycle, Department: id.Department, Template: id.Template,
+		TemplateVersion: id.TemplateVersion, Round: id.Round}
+	p.parsePlan()
+	if t.hasDrivers(id.Department) {
+		p.parseDrivers()
+	}
+	p.parseHeadcount()
+	p.parseAssumptions()
+	p.findings = append(p.findings, engine.CheckRules(t.cycle, p.sub)...)
+	return p.sub, p.facts, p.findings
+}
+
+type parser struct {
+	t        *Department
+	wb       *grid.Workbook
+	dept     string
+	accounts map[string]engine.Account
+	sub      *engine.Submission
+	facts    []engine.Fact
+	findings []engine.Finding
+}
+
+func (p *parser) find(level engine.Level, sheet string, at grid.Ref, format string, args ...any) {
+	p.findings = append(p.findings, engine.Finding{Sheet: sheet, Cell: at.String(), Level: level, Message: fmt.Sprintf(format, args...)})
+}
+
+func (p *parser) fact(sheet string, at grid.Ref, kind, field string, v grid.Value) *engine.Fact {
+	p.facts = append(p.facts, engine.Fact{Sheet: sheet, Cell: at.String(), Kind: kind, Field: field, Value: v.Text})
+	return &p.facts[len(p.facts)-1]
+}
+
+// text returns a cell as text: strings trimmed, numbers as typed.
+func text(v grid.Value) string {
+	if v.Kind == grid.Number {
+		if d, err := decimal.NewFromString(v.Text); err == nil {
+			return d.String()
+		}
+	}
+	return strings.TrimSpace(v.Text)
+}
+
+// number reads a numeric input. Text that is a plain number (an app that
+// stored "1200" as text) is accepted; anything else is a finding.
+func (p *parser) number(sheet string, at grid.Ref, v grid.Value, what string) (decimal.Decimal, bool) {
+	switch v.Kind {
+	case grid.Number:
+		d, err := decimal.NewFromString(v.Text)
+		if err == nil {
+			return d, true
+		}
+	case grid.String:
+		s := strings.TrimSpace(v.Text)
+		if d, err := decimal.NewFromString(s); err == nil && !strings.ContainsAny(s, "eE") {
+			return d, true
+		}
+		p.find(engine.Error, sheet, at, "%s must be a number, got %q", what, v.Text)
+		return decimal.Zero, false
+	case grid.Error:
+		p.find(engine.Error, sheet, at, "%s shows the error %s; type a number", what, v.Text)
+		return decimal.Zero, false
+	}
+	p.find(engine.Error, sheet, at, "%s must be a number, got %q", what, v.Text)
+	return decimal.Zero, false
+}
+
+func (p *parser) money(sheet string, at grid.Ref, d decimal.Decimal, what string) decimal.Decimal {
+	r := engine.RoundMoney(d)
+	if d.Sub(r).Abs().GreaterThan(decimal.New(1, -6)) {
+		p.find(engine.Warning, sheet, at, "%s %s has more than cents; counted as %s", what, d, r.StringFixed(engine.MinorUnits))
+	}
+	return r
+}
+
+func (p *parser) parsePlan() {
+	sheet := p.t.spec.Sheets.Plan
+	s := p.wb.Sheet(sheet)
+	l := p.t.plan()
+	type key struct {
+		account string
+		dims    string
+	}
+	seen := map[key]int{}
+	for row := planFirstRow; row <= l.lastRow(); row++ {
+		at := func(col int) grid.Ref { return grid.R(row, col) }
+		acctV := s.Value(at(l.account))
+		empty := acctV.IsEmpty()
+		hasAmounts := false
+		for _, pr := range engine.Periods() {
+			if !s.Value(at(l.monthCol(pr))).IsEmpty() {
+				hasAmounts = true
+			}
+		}
+		others := !s.Value(at(l.description)).IsEmpty() || !s.Value(at(l.explanation)).IsEmpty()
+		for _, c := range l.dims {
+			others = others || !s.Value(at(c)).IsEmpty()
+		}
+		if empty && !hasAmounts && !others {
+			continue
+		}
+		line := engine.Line{Dims: map[string]string{}}
+		line.Cells.Sheet = sheet
+		line.Cells.Account = at(l.account).String()
+		line.Cells.Comment = at(l.explanation).String()
+		ok := true
+		var account engine.Account
+		if empty {
+			if hasAmounts {
+				p.find(engine.Error, sheet, at(l.account), "this line has amounts but no account; pick the account from the list")
+			} else {
+				p.find(engine.Warning, sheet, at(l.account), "this line has text but no account and is ignored")
+			}
+			ok = false
+		} else {
+			p.fact(sheet, at(l.account), "account", "account", acctV)
+			account, ok = p.account(sheet, at(l.account), acctV)
+		}
+		for i, dim := range p.t.cycle.Dimensions {
+			v := s.Value(at(l.dims[i]))
+			if v.IsEmpty() {
+				continue
+			}
+			f := p.fact(sheet, at(l.dims[i]), "dimension", dim.ID, v)
+			f.Account = account.Code
+			m, found := member(dim, text(v))
+			if !found {
+				p.find(engine.Error, sheet, at(l.dims[i]), "%s %q is not in the list; pick one of: %s", dim.Name, text(v), memberNames(dim))
+				ok = false
+				continue
+			}
+			line.Dims[dim.ID] = m.ID
+		}
+		if v := s.Value(at(l.description)); !v.IsEmpty() {
+			line.Description = text(v)
+			p.fact(sheet, at(l.description), "description", "description", v).Account = account.Code
+		}
+		if v := s.Value(at(l.explanation)); !v.IsEmpty() {
+			line.Comment = text(v)
+			p.fact(sheet, at(l.explanation), "comment", "explanation", v).Account = account.Code
+		}
+		for _, pr := range engine.Periods() {
+			c := at(l.monthCol(pr))
+			line.Cells.Months[pr-1] = c.String()
+			v := s.Value(c)
+			if v.IsEmpty() {
+				continue
+			}
+			what := "amount"
+			if account.Code != "" {
+				what = fmt.Sprintf("amount for %s in %s", account.Label(), p.t.cycle.Year.Label(pr))
+			}
+			d, good := p.number(sheet, c, v, what)
+			if !good {
+				ok = false
+				continue
+			}
+			if account.Type.IsMoney() {
+				d = p.money(sheet, c, d, what)
+			}
+			line.Months[pr-1] = d
+			f := p.fact(sheet, c, "amount", "amount", v)
+			f.Account, f.Period, f.Dims = account.Code, pr, cloneDims(line.Dims)
+			amt := d
+			f.Amount = &amt
+		}
+		if !ok {
+			continue
+		}
+		line.Account = account.Code
+		k := key{account.Code, dimsKey(line.Dims)}
+		if prev, dup := seen[k]; dup {
+			p.find(engine.Warning, sheet, at(l.account), "same account and dimensions as row %d; both lines count", prev)
+		}
+		seen[k] = row
+		p.sub.Lines = append(p.sub.Lines, line)
+	}
+}
+
+func (p *parser) account(sheet string, at grid.Ref, v grid.Value) (engine.Account, bool) {
+	s := text(v)
+	code, _, _ := strings.Cut(s, " ")
+	if a, ok := p.accounts[code]; ok {
+		return a, true
+	}
+	for _, a := range p.accounts {
+		if strings.EqualFold(a.Name, s) || strings.EqualFold(a.Label(), s) {
+			return a, true
+		}
+	}
+	if a, ok := p.t.cycle.Account(code); ok {
+		p.find(engine.Error, sheet, at, "account %s is not planned by this department; pick an account from the list", a.Label())
+		return engine.Account{}, false
+	}
+	p.find(engine.Error, sheet, at, "account %q is not in the chart of accounts; pick an account from the list", s)
+	return engine.Account{}, false
+}
+
+func member(d engine.Dimension, s string) (engine.Member, bool) {
+	for _, m := range d.Members {
+		if strings.EqualFold(memberLabel(m), s) || strings.EqualFold(m.ID, s) {
+			return m, true
+		}
+	}
+	return engine.Member{}, false
+}
+
+func memberNames(d engine.Dimension) string {
+	names := make([]string, len(d.Members))
+	for i, m := range d.Members {
+		names[i] = memberLabel(m)
+	}
+	if len(names) > 12 {
+		names = append(names[:12], "…")
+	}
+	return strings.Join(names, ", ")
+}
+
+func cloneDims(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	c := make(map[string]string, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+func dimsKey(m map[string]string) string {
+	var b strings.Builder
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		b.WriteString(k + "=" + m[k] + ";")
+	}
+	return b.String()
+}
+
+func (p *parser) parseDrivers() {
+	sheet := p.t.spec.Sheets.Drivers
+	s := p.wb.Sheet(sheet)
+	if s == nil {
+		return
+	}
+	for i, dr := range p.t.spec.Drivers {
+		row := tableFirstRow + i
+		d := engine.Driver{Name: dr.ID, Source: engine.Source{Sheet: sheet, Cell: grid.R(row, 2).String()}}
+		any := false
+		for _, pr := range engine.Periods() {
+			at := grid.R(row, 1+int(pr))
+			v := s.Value(at)
+			if v.IsEmpty() {
+				continue
+			}
+			what := fmt.Sprintf("%s in %s", strings.ToLower(dr.Label), p.t.cycle.Year.Label(pr))
+			n, ok := p.number(sheet, at, v, what)
+			if !ok {
+				continue
+			}
+			switch {
+			case n.IsNegative():
+				p.find(engine.Error, sheet, at, "%s must be zero or more, got %s", what, n)
+				continue
+			case dr.Unit == "percent" && n.GreaterThan(decimal.NewFromInt(1)):
+				p.find(engine.Error, sheet, at, "%s must be a percentage between 0%% and 100%%, got %s (type %s%%)", what, n, n)
+				continue
+			case dr.Unit == "money":
+				n = p.money(sheet, at, n, what)
+			}
+			f := p.fact(sheet, at, "driver", dr.ID, v)
+			f.Period = pr
+			val := n
+			f.Amount = &val
+			d.Months[pr-1] = &val
+			any = true
+		}
+		if any {
+			p.sub.Drivers = append(p.sub.Drivers, d)
+		}
+	}
+}
+
+func (p *parser) parseHeadcount() {
+	sheet := p.t.spec.Sheets.Headcount
+	s := p.wb.Sheet(sheet)
+	fields := []string{hcRole: "role", hcCount: "count", hcStart: "start_month", hcSalary: "annual_salary", hcLoaded: "loaded_cost", hcRamp: "ramp_months"}
+	for i := 0; i < p.t.spec.Hires; i++ {
+		row := tableFirstRow + i
+		at := func(c int) grid.Ref { return grid.R(row, c) }
+		blank := true
+		for c := hcRole; c <= hcRamp; c++ {
+			if v := s.Value(at(c)); !v.IsEmpty() {
+				blank = false
+				p.fact(sheet, at(c), "headcount", fields[c], v)
+			}
+		}
+		if blank {
+			continue
+		}
+		h := engine.Hire{Source: engine.Source{Sheet: sheet, Cell: at(hcRole).String()}}
+		ok := true
+		h.Role = text(s.Value(at(hcRole)))
+		role := h.Role
+		if role == "" {
+			p.find(engine.Error, sheet, at(hcRole), "this headcount line has no role; name the role (e.g. Account executive)")
+			ok, role = false, fmt.Sprintf("row %d", row)
+		}
+		required := func(c int, what string) (decimal.Decimal, bool) {
+			v := s.Value(at(c))
+			if v.IsEmpty() {
+				p.find(engine.Error, sheet, at(c), "%s is missing for %s", what, role)
+				return decimal.Zero, false
+			}
+			return p.number(sheet, at(c), v, fmt.Sprintf("%s for %s", what, role))
+		}
+		if n, good := required(hcCount, "the count"); good {
+			if !n.IsInteger() || n.LessThan(decimal.NewFromInt(1)) || n.GreaterThan(decimal.NewFromInt(1000)) {
+				p.find(engine.Error, sheet, at(hcCount), "the count for %s must be a whole number from 1 to 1000, got %s", role, n)
+				ok = false
+			} else {
+				h.Count = int(n.IntPart())
+				p.setAmountAt(sheet, at(hcCount), n)
+			}
+		} else {
+			ok = false
+		}
+		if v := s.Value(at(hcStart)); v.IsEmpty() {
+			p.find(engine.Error, sheet, at(hcStart), "the start month is missing for %s; pick it from the list", role)
+			ok = false
+		} else if pr, good := p.startMonth(v); good {
+			h.Start = pr
+			p.lastFact(sheet, at(hcStart)).Period = pr
+		} else {
+			p.find(engine.Error, sheet, at(hcStart), "the start month for %s must be a month of %s from the list (e.g. %q), got %q",
+				role, p.t.cycle.Year.Name(), p.t.MonthLabel(1), text(v))
+			ok = false
+		}
+		if n, good := required(hcSalary, "the annual salary"); good {
+			if n.IsNegative() {
+				p.find(engine.Error, sheet, at(hcSalary), "the annual salary for %s must be zero or more, got %s", role, n)
+				ok = false
+			}
+			h.AnnualSalary = p.money(sheet, at(hcSalary), n, "the annual salary for "+role)
+			p.setAmountAt(sheet, at(hcSalary), h.AnnualSalary)
+		} else {
+			ok = false
+		}
+		if v := s.Value(at(hcLoaded)); !v.IsEmpty() {
+			if n, good := p.number(sheet, at(hcLoaded), v, "the loaded cost for "+role); good {
+				if n.IsNegative() || n.GreaterThan(decimal.NewFromInt(2)) {
+					p.find(engine.Error, sheet, at(hcLoaded), "the loaded cost for %s must be a percentage of salary from 0%% to 200%%, got %s (type 25%% for a quarter on top)", role, n)
+					ok = false
+				}
+				h.LoadedCost = n
+				p.setAmountAt(sheet, at(hcLoaded), n)
+			} else {
+				ok = false
+			}
+		}
+		if v := s.Value(at(hcRamp)); !v.IsEmpty() {
+			if n, good := p.number(sheet, at(hcRamp), v, "the ramp for "+role); good {
+				if !n.IsInteger() || n.IsNegative() || n.GreaterThan(decimal.NewFromInt(36)) {
+					p.find(engine.Error, sheet, at(hcRamp), "the ramp for %s must be a whole number of months from 0 to 36, got %s", role, n)
+					ok = false
+				}
+				h.RampMonths = int(n.IntPart())
+				p.setAmountAt(sheet, at(hcRamp), n)
+			} else {
+				ok = false
+			}
+		}
+		if ok {
+			p.sub.Hires = append(p.sub.Hires, h)
+		}
+	}
+}
+
+// setAmountAt records a parsed number on the fact of its cell.
+func (p *parser) setAmountAt(sheet string, at grid.Ref, n decimal.Decimal) {
+	if f := p.lastFact(sheet, at); f != nil {
+		v := n
+		f.Amount = &v
+	}
+}
+
+func (p *parser) lastFact(sheet string, at grid.Ref) *engine.Fact {
+	cell := at.String()
+	for i := len(p.facts) - 1; i >= 0; i-- {
+		if p.facts[i].Sheet == sheet && p.facts[i].Cell == cell {
+			return &p.facts[i]
+		}
+	}
+	return &engine.Fact{}
+}
+
+// startMonth reads a fiscal month: a label from the list ("P3 Sep 2026"),
+// the month alone ("Sep 2026"), a period number (3) or a date an app made
+// of the text.
+func (p *parser) startMonth(v grid.Value) (engine.Period, bool) {
+	fy := p.t.cycle.Year
+	switch v.Kind {
+	case grid.String:
+		s := strings.TrimSpace(v.Text)
+		for _, pr := range engine.Periods() {
+			if strings.EqualFold(s, p.t.MonthLabel(pr)) || strings.EqualFold(s, fy.Label(pr)) || strings.EqualFold(s, fmt.Sprintf("P%d", pr)) {
+				return pr, true
+			}
+		}
+	case grid.Number:
+		f, err := strconv.ParseFloat(v.Text, 64)
+		if err != nil {
+			return 0, false
+		}
+		if f >= 1 && f <= 12 && f == math.Trunc(f) {
+			return engine.Period(f), true
+		}
+		if f > 366 {
+			t := serialTime(f, p.wb.Date1904)
+			return fy.PeriodOf(t.Month(), t.Year())
+		}
+	}
+	return 0, false
+}
+
+func (p *parser) parseAssumptions() {
+	sheet := p.t.spec.Sheets.Assumptions
+	s := p.wb.Sheet(sheet)
+	fields := []string{asDriver: "driver", asFrom: "from", asTo: "to", asStatus: "status", asCounterbalance: "counterbalance", asRisk: "risk", asIndicator: "indicator"}
+	for i := 0; i < p.t.spec.Assumptions; i++ {
+		row := tableFirstRow + i
+		at := func(c int) grid.Ref { return grid.R(row, c) }
+		get := func(c int) string { return text(s.Value(at(c))) }
+		blank := true
+		for c := asDriver; c <= asIndicator; c++ {
+			if v := s.Value(at(c)); !v.IsEmpty() {
+				blank = false
+				p.fact(sheet, at(c), "assumption", fields[c], v)
+			}
+		}
+		if blank {
+			continue
+		}
+		a := engine.Assumption{Source: engine.Source{Sheet: sheet, Cell: at(asDriver).String()},
+			Driver: get(asDriver), From: get(asFrom), To: get(asTo), Counterbalance: get(asCounterbalance),
+			Risk: get(asRisk), Indicator: get(asIndicator)}
+		ok := true
+		if a.Driver == "" {
+			p.find(engine.Error, sheet, at(asDriver), "this assumption has no driver; name the driver it is about (e.g. win rate)")
+			ok = false
+		}
+		switch st := strings.ToLower(get(asStatus)); st {
+		case string(engine.Maintained), string(engine.Changed):
+			a.Status = engine.AssumptionStatus(st)
+		case "":
+			p.find(engine.Error, sheet, at(asStatus), "say whether the assumption on %q is maintained (continues the past) or changed (a bet to monitor)", a.Driver)
+			ok = false
+		default:
+			p.find(engine.Error, sheet, at(asStatus), "status must be maintained or changed, got %q", get(asStatus))
+			ok = false
+		}
+		if ok {
+			p.sub.Assumptions = append(p.sub.Assumptions, a)
+		}
+	}
+}
+
+// serialTime converts a date serial number to a time (1900 or 1904 system).
+func serialTime(serial float64, date1904 bool) time.Time {
+	base := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+	if date1904 {
+		base = time.Date(1904, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	return base.Add(time.Duration(serial * 24 * float64(time.Hour)))
+}
