@@ -3,7 +3,6 @@ package engine
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -320,8 +319,8 @@ func (c *Cycle) Validate() error {
 		if d.Parent != "" && !depts[d.Parent] {
 			bad("department %q has unknown parent %q", d.ID, d.Parent)
 		}
-		if slices.Contains(c.Ancestors(d.ID), d.ID) || d.Parent == d.ID {
-			bad("department %q is its own ancestor", d.ID)
+		if c.inLoop(d.ID) {
+			bad("department %q is its own ancestor (the parents form a loop)", d.ID)
 		}
 	}
 	if len(c.Accounts) == 0 {
@@ -420,6 +419,18 @@ func (c *Cycle) Validate() error {
 		bad("lines must be between 1 and 5000, not %d", c.Lines)
 	}
 	return errors.Join(errs...)
+}
+
+// inLoop reports whether walking up from a department comes back to it.
+func (c *Cycle) inLoop(id string) bool {
+	d, _ := c.Department(id)
+	for steps := 0; d.Parent != "" && steps <= len(c.Departments); steps++ {
+		if d.Parent == id {
+			return true
+		}
+		d, _ = c.Department(d.Parent)
+	}
+	return false
 }
 
 // IsID reports whether s is a usable identifier: letters, digits, '-', '_'

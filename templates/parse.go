@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -173,6 +172,8 @@ func (p *parser) parsePlan() {
 			if account.Code != "" {
 				what = fmt.Sprintf("amount for %s in %s", account.Label(), p.t.cycle.Year.Label(pr))
 			}
+			f := p.fact(sheet, c, "amount", "amount", v)
+			f.Account, f.Period, f.Dims = account.Code, pr, cloneDims(line.Dims)
 			d, good := p.number(sheet, c, v, what)
 			if !good {
 				ok = false
@@ -182,10 +183,7 @@ func (p *parser) parsePlan() {
 				d = p.money(sheet, c, d, what)
 			}
 			line.Months[pr-1] = d
-			f := p.fact(sheet, c, "amount", "amount", v)
-			f.Account, f.Period, f.Dims = account.Code, pr, cloneDims(line.Dims)
-			amt := d
-			f.Amount = &amt
+			p.setAmountAt(sheet, c, d)
 		}
 		if !ok {
 			continue
@@ -280,6 +278,7 @@ func (p *parser) parseDrivers() {
 				continue
 			}
 			what := fmt.Sprintf("%s in %s", strings.ToLower(dr.Label), p.t.cycle.Year.Label(pr))
+			p.fact(sheet, at, "driver", dr.ID, v).Period = pr
 			n, ok := p.number(sheet, at, v, what)
 			if !ok {
 				continue
@@ -294,10 +293,8 @@ func (p *parser) parseDrivers() {
 			case dr.Unit == "money":
 				n = p.money(sheet, at, n, what)
 			}
-			f := p.fact(sheet, at, "driver", dr.ID, v)
-			f.Period = pr
 			val := n
-			f.Amount = &val
+			p.setAmountAt(sheet, at, val)
 			d.Months[pr-1] = &val
 			any = true
 		}
@@ -442,7 +439,7 @@ func (p *parser) startMonth(v grid.Value) (engine.Period, bool) {
 			return engine.Period(f), true
 		}
 		if f > 366 {
-			t := serialTime(f, p.wb.Date1904)
+			t := grid.SerialToTime(f, p.wb.Date1904)
 			return fy.PeriodOf(t.Month(), t.Year())
 		}
 	}
@@ -491,11 +488,3 @@ func (p *parser) parseAssumptions() {
 	}
 }
 
-// serialTime converts a date serial number to a time (1900 or 1904 system).
-func serialTime(serial float64, date1904 bool) time.Time {
-	base := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
-	if date1904 {
-		base = time.Date(1904, 1, 1, 0, 0, 0, 0, time.UTC)
-	}
-	return base.Add(time.Duration(serial * 24 * float64(time.Hour)))
-}

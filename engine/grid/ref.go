@@ -156,7 +156,7 @@ func ParseRange(s string) (Range, error) {
 }
 
 // QuoteSheet quotes a sheet name for use in a formula or an A1 range:
-// Plan → 'Plan', O'Brien → 'O''Brien'. Names are always quoted, which every
+// Plan → 'Plan', O'Brien → 'O”Brien'. Names are always quoted, which every
 // app accepts.
 func QuoteSheet(name string) string {
 	return "'" + strings.ReplaceAll(name, "'", "''") + "'"

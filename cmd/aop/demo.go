@@ -1,0 +1,257 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/shopspring/decimal"
+	"github.com/urfave/cli/v3"
+
+	"aop/cmd/internal/harvest"
+	"aop/cmd/internal/keys"
+	"aop/engine"
+	"aop/excel"
+	"aop/templates"
+)
+
+func demoCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "demo",
+		Usage: "run the whole loop on a built-in example company, on local .xlsx files",
+		Description: "Writes DIR/cycle.yaml and DIR/signing.key for Kestrel Analytics, generates DIR/departments/<id>.xlsx,\n" +
+			"fills them as department heads would (one leaves a mistake) and harvests them with a readable report.",
+		Flags: []cli.Flag{&cli.StringFlag{Name: "out", Usage: "the folder to write the demo into", Value: "demo"}},
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			return runDemo(ctx, e, cmd.String("out"))
+		},
+	}
+}
+
+func runDemo(ctx context.Context, e *env, dir string) error {
+	deptDir := filepath.Join(dir, "departments")
+	if err := os.MkdirAll(deptDir, 0o755); err != nil {
+		return err
+	}
+	keyFile := filepath.Join(dir, "signing.key")
+	if _, err := os.Stat(keyFile); os.IsNotExist(err) {
+		if _, err := keys.Create(keyFile); err != nil {
+			return err
+		}
+	}
+	cyclePath := filepath.Join(dir, "cycle.yaml")
+	if err := os.WriteFile(cyclePath, []byte(demoCycleYAML()), 0o644); err != nil {
+		return err
+	}
+	// The demo's own key file is used even when AOP_SIGNING_KEY is set, so
+	// that the files it writes verify with the cycle it writes.
+	demoEnv := *e
+	demoEnv.getenv = func(k string) string {
+		if k == keys.EnvVar {
+			return ""
+		}
+		return e.getenv(k)
+	}
+	cf, key, err := loadCycle(&demoEnv, cyclePath)
+	if err != nil {
+		return fmt.Errorf("demo cycle: %w", err)
+	}
+	c := cf.Cycle
+	fmt.Fprintf(e.stdout, "%s · %s · %d departments (%d plan) · %d accounts · dimensions: %s\n",
+		c.Company, c.Year.Name(), len(c.Departments), len(c.Leaves()), len(c.Accounts), dimensionNames(c))
+	fmt.Fprintf(e.stdout, "cycle file: %s\n\n", cyclePath)
+
+	paths, err := generate(ctx, e, c, key, "", deptDir, c.Leaves())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "1. generated %d department workbooks in %s\n", len(paths), deptDir)
+
+	t, err := templates.NewDepartment(c)
+	if err != nil {
+		return err
+	}
+	for i, d := range c.Leaves() {
+		sub := demoSubmission(c, d.ID)
+		in, err := t.Inputs(sub)
+		if err != nil {
+			return err
+		}
+		edits := make([]excel.Edit, 0, len(in)+1)
+		for _, x := range in {
+			edits = append(edits, excel.Edit{Sheet: x.Sheet, Cell: x.Cell, Value: x.Value})
+		}
+		if d.ID == demoMistakeDept {
+			// A department head types words where a number belongs.
+			sheet, cell, _ := t.PlanCell(2, "month:4")
+			edits = append(edits, excel.Edit{Sheet: sheet, Cell: cell, Value: gridStr("about 40k")})
+		}
+		if err := excel.EditFile(paths[i], edits); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(e.stdout, "2. department heads filled their workbooks (%s typed words into an amount cell)\n\n", demoMistakeDept)
+
+	h, err := harvest.New(c, key)
+	if err != nil {
+		return err
+	}
+	results, err := harvestFiles(ctx, e, h, c, paths, "")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, "3. harvest:")
+	printHarvest(e.stdout, c, results)
+	fmt.Fprintf(e.stdout, "\nTry it yourself:\n  aop harvest --cycle %s %s\n", cyclePath, filepath.Join(deptDir, "*.xlsx"))
+	return nil
+}
+
+func dimensionNames(c *engine.Cycle) string {
+	var names []string
+	for _, d := range c.Dimensions {
+		names = append(names, strings.ToLower(d.Name))
+	}
+	return strings.Join(names, ", ")
+}
+
+// demoMistakeDept is the department whose head leaves a validation error.
+const demoMistakeDept = "marketing"
+
+type demoDept struct {
+	id, name, parent, owner string
+	// size scales the department's spend; growth is what its head asks for
+	// over last year.
+	size, growth float64
+}
+
+var demoDepts = []demoDept{
+	{id: "gtm", name: "Go-to-market", owner: "cro@kestrel.example"},
+	{id: "sales", name: "Sales", parent: "gtm", owner: "dana.reyes@kestrel.example", size: 3.2, growth: 0.12},
+	{id: "marketing", name: "Marketing", parent: "gtm", owner: "li.wong@kestrel.example", size: 2.1, growth: 0.22},
+	{id: "customer-success", name: "Customer Success", parent: "gtm", owner: "sam.okafor@kestrel.example", size: 1.4, growth: 0.08},
+	{id: "rnd", name: "Research & Development", owner: "cto@kestrel.example"},
+	{id: "engineering", name: "Engineering", parent: "rnd", owner: "priya.nair@kestrel.example", size: 4.5, growth: 0.18},
+	{id: "product", name: "Product Management", parent: "rnd", owner: "tom.berg@kestrel.example", size: 1.1, growth: 0.05},
+	{id: "data", name: "Data Platform", parent: "rnd", owner: "ana.silva@kestrel.example", size: 1.6, growth: 0.10},
+	{id: "ga", name: "General & Administrative", owner: "cfo@kestrel.example"},
+	{id: "finance", name: "Finance", parent: "ga", owner: "marc.dubois@kestrel.example", size: 0.9, growth: 0.03},
+	{id: "people", name: "People", parent: "ga", owner: "joy.mensah@kestrel.example", size: 0.8, growth: 0.09},
+	{id: "it", name: "IT & Security", parent: "ga", owner: "kai.lindqvist@kestrel.example", size: 1.0, growth: 0.06},
+}
+
+type demoAccount struct {
+	code, name, typ, group string
+	depts                  []string
+	// base is last year's spend for a department of size 1.
+	base float64
+}
+
+var demoAccounts = []demoAccount{
+	{"4000", "Subscription revenue", "revenue", "Revenue", []string{"sales"}, 11_500_000},
+	{"4100", "Professional services", "revenue", "Revenue", []string{"customer-success"}, 1_900_000},
+	{"5000", "Cloud hosting", "cogs", "Cost of revenue", []string{"engineering", "data"}, 420_000},
+	{"5100", "Support tooling", "cogs", "Cost of revenue", []string{"customer-success"}, 150_000},
+	{"6000", "Salaries", "opex", "Personnel", nil, 1_150_000},
+	{"6010", "Benefits and payroll taxes", "opex", "Personnel", nil, 270_000},
+	{"6100", "Contractors", "opex", "Personnel", nil, 90_000},
+	{"6200", "Travel", "opex", "Travel", nil, 48_000},
+	{"6300", "Software subscriptions", "opex", "Tools", nil, 36_000},
+	{"6400", "Paid media", "opex", "Programs", []string{"marketing"}, 520_000},
+	{"6410", "Events and sponsorships", "opex", "Programs", []string{"marketing", "sales"}, 140_000},
+	{"6500", "Recruiting fees", "opex", "Personnel", []string{"people"}, 260_000},
+	{"6600", "Training", "opex", "Personnel", nil, 12_000},
+	{"6700", "Legal and audit fees", "opex", "Professional fees", []string{"finance"}, 310_000},
+	{"6800", "Office and facilities", "opex", "Facilities", []string{"it", "finance"}, 240_000},
+	{"7000", "Headcount (FTE)", "headcount", "Headcount", nil, 0},
+	{"9000", "Qualified leads", "kpi", "Pipeline", []string{"marketing"}, 0},
+}
+
+// demoCycleYAML writes the example company's cycle file, as finance would.
+// Amounts come from a fixed seed, so every run writes the same file.
+func demoCycleYAML() string {
+	rng := rand.New(rand.NewPCG(2027, 1))
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	w("# Kestrel Analytics: the FY2027 annual operating plan (written by `aop demo`).\n")
+	w("cycle: kestrel-fy2027\ncompany: Kestrel Analytics, Inc.\ncurrency: USD\nfiscal_year: 2027\nstart_month: 2\n")
+	w("signing_key_file: signing.key\nlines: 60\n\ndepartments:\n")
+	for _, d := range demoDepts {
+		w("  - id: %s\n    name: %q\n", d.id, d.name)
+		if d.parent != "" {
+			w("    parent: %s\n", d.parent)
+		}
+		w("    owner: %s\n", d.owner)
+	}
+	w("\naccounts:\n")
+	for _, a := range demoAccounts {
+		w("  - {code: %q, name: %q, type: %s, group: %q", a.code, a.name, a.typ, a.group)
+		if len(a.depts) > 0 {
+			w(", departments: [%s]", strings.Join(a.depts, ", "))
+		}
+		w("}\n")
+	}
+	w(`
+dimensions:
+  - id: project
+    name: Project
+    members:
+      - {id: core, name: Core business}
+      - {id: apollo, name: Apollo launch}
+      - {id: emea, name: EMEA expansion}
+      - {id: platform-v3, name: Platform v3}
+  - id: channel
+    name: Channel
+    members: [{id: direct, name: Direct}, {id: partner, name: Partner}, {id: online, name: Online}]
+
+rules:
+  - {id: explain-growth, kind: explain_growth, threshold: 15%%, level: error}
+  - {id: growth-cap, kind: max_growth, threshold: 60%%, level: warning}
+  - {id: no-negative-costs, kind: no_negative, accounts: [Personnel, Travel, Tools, Programs, Professional fees, Facilities], level: error}
+`)
+	w("\nprior_year:\n  actuals:\n")
+	targets := &strings.Builder{}
+	for _, d := range demoDepts {
+		if d.size == 0 {
+			continue
+		}
+		groups := map[string]float64{}
+		var order []string
+		for _, a := range demoAccounts {
+			if a.base == 0 || (len(a.depts) > 0 && !containsStr(a.depts, d.id)) {
+				continue
+			}
+			amt := cents(a.base * d.size * (0.85 + 0.3*rng.Float64()))
+			w("    - {department: %s, account: %q, amount: %s}\n", d.id, a.code, amt)
+			f, _ := amt.Float64()
+			if _, seen := groups[a.group]; !seen {
+				order = append(order, a.group)
+			}
+			groups[a.group] += f
+		}
+		// Finance asks revenue teams for more and cost centres for less
+		// than they will ask for themselves.
+		for _, g := range order {
+			lift := 1.04
+			if g == "Revenue" {
+				lift = 1.30
+			}
+			fmt.Fprintf(targets, "  - {department: %s, group: %q, amount: %s}\n", d.id, g, cents(groups[g]*lift))
+		}
+	}
+	w("\ntargets:\n%s", targets.String())
+	return b.String()
+}
+
+func containsStr(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func cents(f float64) decimal.Decimal { return decimal.NewFromFloat(f).Round(2) }

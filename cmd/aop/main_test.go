@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"aop/cmd/internal/keys"
+	"aop/cmd/internal/lotest"
+)
+
+// aop runs the binary's code in process and returns its exit code, stdout
+// and stderr.
+func aop(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	getenv := func(k string) string { return env[k] }
+	code := run(context.Background(), append([]string{"aop"}, args...), getenv, strings.NewReader(""), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// demo runs `aop demo` once per test binary into a shared folder.
+func demo(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "demo")
+	code, out, errOut := aop(t, nil, "demo", "--out", dir)
+	require.Equal(t, 0, code, "demo failed:\n%s\n%s", out, errOut)
+	return dir
+}
+
+func TestDemoRunsTheLoop(t *testing.T) {
+	dir := demo(t)
+	entries, err := os.ReadDir(filepath.Join(dir, "departments"))
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	assert.Len(t, names, 9, "one workbook per planning department and nothing else: %v", names)
+	for _, n := range names {
+		assert.True(t, strings.HasSuffix(n, ".xlsx"), n)
+	}
+
+	cycle := filepath.Join(dir, "cycle.yaml")
+	files, _ := filepath.Glob(filepath.Join(dir, "departments", "*.xlsx"))
+	// The demo leaves one validation error, so a harvest of all files exits 1…
+	code, out, _ := aop(t, nil, append([]string{"harvest", "--cycle", cycle}, files...)...)
+	assert.Equal(t, 1, code, out)
+	assert.Contains(t, out, `must be a number, got "about 40k"`)
+	assert.Contains(t, out, "9 files: 8 valid, 1 with errors, 0 refused")
+	// …and exits 0 on the valid ones.
+	code, out, _ = aop(t, nil, "harvest", "--cycle", cycle, filepath.Join(dir, "departments", "sales.xlsx"))
+	assert.Equal(t, 0, code, out)
+
+	// generate works on the demo's cycle file as it is.
+	regen := t.TempDir()
+	code, out, errOut := aop(t, nil, "generate", "--cycle", cycle, "--out", regen, "--department", "sales")
+	require.Equal(t, 0, code, out+errOut)
+	_, err = os.Stat(filepath.Join(regen, "departments", "sales.xlsx"))
+	require.NoError(t, err)
+}
+
+func TestHarvestJSON(t *testing.T) {
+	dir := demo(t)
+	cycle := filepath.Join(dir, "cycle.yaml")
+	code, out, errOut := aop(t, nil, "harvest", "--cycle", cycle, "--json",
+		filepath.Join(dir, "departments", "sales.xlsx"), filepath.Join(dir, "departments", "marketing.xlsx"))
+	assert.Equal(t, 1, code, errOut)
+	var doc struct {
+		Cycle string `json:"cycle"`
+		Files []struct {
+			File     string `json:"file"`
+			Status   string `json:"status"`
+			Records  []map[string]any
+			Findings []struct{ Sheet, Cell, Level, Message string }
+		} `json:"files"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc), "stdout is one JSON document")
+	assert.Equal(t, "kestrel-fy2027", doc.Cycle)
+	require.Len(t, doc.Files, 2)
+	assert.Equal(t, "valid", doc.Files[0].Status)
+	assert.NotEmpty(t, doc.Files[0].Records)
+	rec := doc.Files[0].Records[0]
+	for _, k := range []string{"sheet", "cell", "value"} {
+		assert.Contains(t, rec, k)
+	}
+	amounts := 0
+	for _, r := range doc.Files[0].Records {
+		if r["kind"] == "amount" {
+			amounts++
+			assert.Contains(t, r, "account")
+			assert.Contains(t, r, "period")
+			assert.Contains(t, r, "amount")
+		}
+	}
+	assert.Greater(t, amounts, 100)
+	assert.Equal(t, "invalid", doc.Files[1].Status)
+	found := false
+	for _, f := range doc.Files[1].Findings {
+		if f.Level == "error" && f.Sheet == "Plan" && f.Cell != "" && strings.Contains(f.Message, "about 40k") {
+			found = true
+		}
+	}
+	assert.True(t, found, "%+v", doc.Files[1].Findings)
+}
+
+func TestExitCodes(t *testing.T) {
+	dir := demo(t)
+	cycle := filepath.Join(dir, "cycle.yaml")
+	notXLSX := filepath.Join(t.TempDir(), "budget.xlsx")
+	require.NoError(t, os.WriteFile(notXLSX, []byte("not a workbook"), 0o644))
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no files", []string{"harvest", "--cycle", cycle}, 2, "at least one workbook"},
+		{"missing file", []string{"harvest", "--cycle", cycle, "nope.xlsx"}, 2, "does not exist"},
+		{"missing cycle flag", []string{"harvest", "x.xlsx"}, 2, "cycle"},
+		{"missing cycle file", []string{"harvest", "--cycle", "nope.yaml", notXLSX}, 2, "does not exist"},
+		{"unknown command", []string{"frobnicate"}, 2, ""},
+		{"not a workbook", []string{"harvest", "--cycle", cycle, notXLSX}, 1, "not an excel workbook"},
+		{"wrong department", []string{"harvest", "--cycle", cycle, "--department", "sales", filepath.Join(dir, "departments", "finance.xlsx")}, 1, "belongs to department Finance"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := aop(t, nil, tc.args...)
+			assert.Equal(t, tc.code, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+			assert.Contains(t, strings.ToLower(out+errOut), strings.ToLower(tc.want))
+		})
+	}
+}
+
+func TestWrongKeyIsRefused(t *testing.T) {
+	dir := demo(t)
+	cycle := filepath.Join(dir, "cycle.yaml")
+	other, err := keys.Create(filepath.Join(t.TempDir(), "other.key"))
+	require.NoError(t, err)
+	code, out, _ := aop(t, map[string]string{keys.EnvVar: hexKey(other)}, "harvest", "--cycle", cycle, filepath.Join(dir, "departments", "sales.xlsx"))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "signed with another key")
+}
+
+func hexKey(k []byte) string {
+	const digits = "0123456789abcdef"
+	b := make([]byte, 0, 2*len(k))
+	for _, c := range k {
+		b = append(b, digits[c>>4], digits[c&15])
+	}
+	return string(b)
+}
+
+// TestLibreOfficeResavedDemoWorkbook: a demo workbook opened and saved by
+// LibreOffice harvests the same as before.
+func TestLibreOfficeResavedDemoWorkbook(t *testing.T) {
+	lotest.Require(t)
+	dir := demo(t)
+	src := filepath.Join(dir, "departments", "engineering.xlsx")
+	out := filepath.Join(t.TempDir(), "engineering.xlsx")
+	lotest.Run(t, []lotest.Job{{Input: src, Output: out}})
+	cycle := filepath.Join(dir, "cycle.yaml")
+	_, before, _ := aop(t, nil, "harvest", "--cycle", cycle, "--json", src)
+	code, after, errOut := aop(t, nil, "harvest", "--cycle", cycle, "--json", out)
+	require.Equal(t, 0, code, after+errOut)
+	var a, b struct {
+		Files []struct {
+			Records []struct{ Sheet, Cell, Amount string }
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(before), &a))
+	require.NoError(t, json.Unmarshal([]byte(after), &b))
+	require.Len(t, b.Files[0].Records, len(a.Files[0].Records))
+	for i := range a.Files[0].Records {
+		assert.Equal(t, a.Files[0].Records[i], b.Files[0].Records[i])
+	}
+}

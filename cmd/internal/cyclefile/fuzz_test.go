@@ -1,0 +1,64 @@
+package cyclefile
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"unicode/utf8"
+)
+
+// FuzzParse feeds arbitrary cycle files to Parse, with three ledgers beside
+// them (the valid test ledger, a small CSV and a small xlsx), and checks that it never
+// panics, that a failure is an *Error listing at most MaxProblems
+// non-empty problems, and that a success passes engine.Cycle.Validate.
+func FuzzParse(f *testing.F) {
+	valid, err := os.ReadFile(filepath.Join("testdata", "valid", "cycle.yaml"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	gl, err := os.ReadFile(filepath.Join("testdata", "valid", "ledger", "fy26.csv"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(valid)
+	xlsx := xlsxLedger(f, [][]any{
+		{"sales", 6200, 1000.1, 1},
+		{"rnd", "Advertising", "(250.50)", "2026-01"},
+		{"Parks", 6200, "#Missing", 1},
+	})
+	fsys := fstest.MapFS{
+		"ledger/fy26.csv": {Data: gl},
+		"gl.xlsx":         {Data: xlsx},
+		"gl.csv":          {Data: []byte("Dept,Account,Amount\nsales,6100,1\nrnd,Advertising,(2.5)\nx,y,#Missing\n")},
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, err := Parse("cycle.yaml", data, fsys)
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			if len(e.Problems) == 0 || len(e.Problems) > MaxProblems {
+				t.Fatalf("%d problems", len(e.Problems))
+			}
+			for _, p := range e.Problems {
+				if strings.TrimSpace(p.Message) == "" || p.File == "" || p.Line < 0 {
+					t.Fatalf("bad problem %+v", p)
+				}
+			}
+			if utf8.Valid(data) && !utf8.ValidString(err.Error()) {
+				t.Fatalf("message is not UTF-8: %q", err.Error())
+			}
+			return
+		}
+		if file == nil || file.Cycle == nil {
+			t.Fatal("no cycle and no error")
+		}
+		if err := file.Cycle.Validate(); err != nil {
+			t.Fatalf("loaded cycle does not validate: %v", err)
+		}
+	})
+}

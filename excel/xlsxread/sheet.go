@@ -1,0 +1,571 @@
+package xlsxread
+
+import (
+	"io"
+	"strconv"
+	"unicode/utf8"
+
+	"aop/engine/grid"
+)
+
+// cellType is a cell's t attribute.
+type cellType uint8
+
+const (
+	typeNumber cellType = iota // n, the default
+	typeShared                 // s: index into the shared strings
+	typeStr                    // str: a formula's string result
+	typeInline                 // inlineStr: text in <is>
+	typeBool                   // b
+	typeError                  // e
+	typeDate                   // d: ISO 8601 text
+)
+
+// noText marks an absent arena slice.
+const noText = -1
+
+// flushCells and flushBytes bound the cells and text held before they are
+// stored in the sheet.
+const (
+	flushCells = 1 << 16
+	flushBytes = 4 << 20
+)
+
+// pending is a cell waiting for the text read so far to be
+// turned into one string.
+type pending struct {
+	ref  grid.Ref
+	kind grid.Kind
+	str  string // value text that is already a string (shared strings, constants)
+	// value and formula text as offsets into the row arena, or noText.
+	vOff, vEnd int32
+	fOff, fEnd int32
+}
+
+// sharedFormula is the anchor cell of a shared formula group.
+type sharedFormula struct {
+	at      grid.Ref
+	formula string
+}
+
+// follower is a shared-formula cell met before its group's anchor.
+type follower struct {
+	at grid.Ref
+	si int
+}
+
+// sheetReader turns worksheet XML into cells. One reader serves all the
+// sheets of a workbook so that its buffers are reused.
+type sheetReader struct {
+	s        *scanner
+	sst      []string
+	formulas bool
+	date1904 bool
+	cells    *int // non-empty cells read so far, in all sheets
+	maxCells int
+
+	sheet     *grid.Sheet
+	row, col  int // current row, column of the last cell
+	arena     []byte
+	pend      []pending
+	shared    map[int]sharedFormula
+	followers []follower
+	ftmp      []byte
+}
+
+// read reads one worksheet part into sheet.
+func (r *sheetReader) read(b []byte, part string, sheet *grid.Sheet) error {
+	if !utf8.Valid(b) {
+		return fail(Malformed, part, "the part is not valid UTF-8")
+	}
+	s := r.s
+	s.reset(b, part)
+	r.sheet = sheet
+	r.row, r.col = 0, 0
+	r.arena = r.arena[:0]
+	r.pend = r.pend[:0]
+	r.followers = r.followers[:0]
+	clear(r.shared)
+	inData := false
+	for {
+		err := s.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if s.kind == tokEnd {
+			if string(s.local) == "sheetData" {
+				inData = false
+			}
+			continue
+		}
+		switch string(s.local) {
+		case "sheetData":
+			inData = s.kind == tokStart
+		case "row":
+			if inData {
+				if err := r.startRow(); err != nil {
+					return err
+				}
+			}
+		case "c":
+			if inData {
+				if err := r.cell(); err != nil {
+					return err
+				}
+			}
+		case "mergeCell":
+			if err := r.merge(); err != nil {
+				return err
+			}
+		}
+	}
+	r.flush()
+	return r.resolveFollowers()
+}
+
+func (r *sheetReader) errorf(format string, args ...any) error { return r.s.errorf(format, args...) }
+
+// startRow reads a <row> tag: its r attribute, or the row after the last.
+func (r *sheetReader) startRow() error {
+	r.col = 0
+	if v, ok := r.s.attr("r"); ok {
+		n, ok := parseRowNum(v)
+		if !ok {
+			return r.errorf("row number %q is not between 1 and %d", v, grid.MaxRows)
+		}
+		r.row = n
+		return nil
+	}
+	if r.row >= grid.MaxRows {
+		return r.errorf("more than %d rows", grid.MaxRows)
+	}
+	r.row++
+	return nil
+}
+
+func parseRowNum(b []byte) (int, bool) {
+	b = trimSpace(b)
+	if len(b) == 0 || len(b) > 7 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if !isDigit(c) {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, n >= 1 && n <= grid.MaxRows
+}
+
+// parseCellRef reads an A1 reference without $ markers.
+func parseCellRef(b []byte) (grid.Ref, bool) {
+	i, col := 0, 0
+	for i < len(b) && isLetter(b[i]) && i < 4 {
+		col = col*26 + int(b[i]|0x20-'a'+1)
+		i++
+	}
+	if i == 0 || i > 3 || col > grid.MaxCols {
+		return grid.Ref{}, false
+	}
+	row, ok := parseRowNum(b[i:])
+	return grid.Ref{Row: row, Col: col}, ok
+}
+
+// cell reads a <c> element.
+func (r *sheetReader) cell() error {
+	s := r.s
+	typ := typeNumber
+	var at grid.Ref
+	hasRef := false
+	for _, a := range s.attrs {
+		switch string(a.local) {
+		case "r":
+			v, err := s.attrValue(a)
+			if err != nil {
+				return err
+			}
+			ref, ok := parseCellRef(v)
+			if !ok {
+				return r.errorf("cell reference %q is not a cell of the sheet's %d rows and %d columns", v, grid.MaxRows, grid.MaxCols)
+			}
+			at, hasRef = ref, true
+		case "t":
+			v, err := s.attrValue(a)
+			if err != nil {
+				return err
+			}
+			t, ok := parseCellType(v)
+			if !ok {
+				return r.errorf("unknown cell type %q", v)
+			}
+			typ = t
+		}
+	}
+	if !hasRef {
+		if r.row == 0 {
+			r.row = 1
+		}
+		if r.col >= grid.MaxCols {
+			return r.errorf("more than %d columns in row %d", grid.MaxCols, r.row)
+		}
+		at = grid.Ref{Row: r.row, Col: r.col + 1}
+	}
+	r.col = at.Col
+	if s.kind == tokEmpty {
+		return nil
+	}
+
+	p := pending{ref: at, vOff: noText, vEnd: noText, fOff: noText, fEnd: noText}
+	hasValue, hasInline := false, false
+	var fShared bool
+	si := -1
+	d := s.depth() - 1
+	for {
+		if err := s.next(); err != nil {
+			if err == io.EOF {
+				return r.errorf("the part ends inside cell %s", at)
+			}
+			return err
+		}
+		if s.kind == tokEnd {
+			if s.depth() == d {
+				break
+			}
+			continue
+		}
+		switch string(s.local) {
+		case "v":
+			if hasInline {
+				if err := s.skipElement(); err != nil {
+					return err
+				}
+				continue
+			}
+			t, err := s.text()
+			if err != nil {
+				return err
+			}
+			if err := r.value(&p, typ, t); err != nil {
+				return err
+			}
+			hasValue = true
+		case "is":
+			if typ != typeInline {
+				if err := s.skipElement(); err != nil {
+					return err
+				}
+				continue
+			}
+			off := len(r.arena)
+			a, err := s.richText(r.arena)
+			if err != nil {
+				return err
+			}
+			r.arena = a
+			p.kind, p.str = grid.String, ""
+			p.vOff, p.vEnd = int32(off), int32(len(r.arena))
+			hasValue, hasInline = true, true
+		case "f":
+			if !r.formulas {
+				if err := s.skipElement(); err != nil {
+					return err
+				}
+				continue
+			}
+			shared, idx, err := r.formula(&p, at)
+			if err != nil {
+				return err
+			}
+			fShared, si = shared, idx
+		default:
+			if err := s.skipElement(); err != nil {
+				return err
+			}
+		}
+	}
+	if fShared && p.fOff == noText {
+		// A follower of a shared formula: translate the anchor's formula.
+		if m, ok := r.shared[si]; ok {
+			off := len(r.arena)
+			r.arena = appendShifted(r.arena, m.formula, at.Row-m.at.Row, at.Col-m.at.Col)
+			p.fOff, p.fEnd = int32(off), int32(len(r.arena))
+		} else {
+			r.followers = append(r.followers, follower{at: at, si: si})
+		}
+	}
+	if (!hasValue || p.kind == grid.Empty) && p.fOff == noText {
+		return nil
+	}
+	if p.kind == grid.String && p.str == "" && p.vOff == p.vEnd && p.fOff == noText {
+		return nil // an empty string is an empty cell
+	}
+	*r.cells++
+	if *r.cells > r.maxCells {
+		return fail(TooLarge, s.part, "more than %d cells", r.maxCells)
+	}
+	r.pend = append(r.pend, p)
+	if len(r.pend) >= flushCells || len(r.arena) >= flushBytes {
+		r.flush()
+	}
+	return nil
+}
+
+func parseCellType(v []byte) (cellType, bool) {
+	switch string(v) {
+	case "n", "":
+		return typeNumber, true
+	case "s":
+		return typeShared, true
+	case "str":
+		return typeStr, true
+	case "inlineStr":
+		return typeInline, true
+	case "b":
+		return typeBool, true
+	case "e":
+		return typeError, true
+	case "d":
+		return typeDate, true
+	}
+	return 0, false
+}
+
+// value stores the text of a <v> element according to the cell type.
+func (r *sheetReader) value(p *pending, typ cellType, t []byte) error {
+	p.str, p.vOff, p.vEnd = "", noText, noText
+	switch typ {
+	case typeNumber:
+		t = trimSpace(t)
+		if len(t) == 0 {
+			p.kind = grid.Empty
+			return nil
+		}
+		if !validNumber(t) {
+			return r.errorf("cell %s holds %q where a number belongs", p.ref, clip(t))
+		}
+		if t[0] == '+' {
+			t = t[1:]
+		}
+		p.kind = grid.Number
+		p.vOff = int32(len(r.arena))
+		r.arena = append(r.arena, t...)
+		p.vEnd = int32(len(r.arena))
+	case typeShared:
+		t = trimSpace(t)
+		if len(t) == 0 {
+			p.kind = grid.Empty
+			return nil
+		}
+		n, err := strconv.Atoi(string(t))
+		if err != nil || n < 0 || n >= len(r.sst) {
+			return r.errorf("cell %s refers to shared string %q but the file has %d", p.ref, clip(t), len(r.sst))
+		}
+		p.kind, p.str = grid.String, r.sst[n]
+		if p.str == "" {
+			p.kind = grid.Empty
+		}
+	case typeStr, typeInline:
+		p.kind = grid.String
+		p.vOff = int32(len(r.arena))
+		r.arena = appendUnescaped(r.arena, t)
+		p.vEnd = int32(len(r.arena))
+		if p.vOff == p.vEnd {
+			p.kind = grid.Empty
+		}
+	case typeBool:
+		switch string(trimSpace(t)) {
+		case "1", "true", "TRUE":
+			p.kind, p.str = grid.Bool, "TRUE"
+		case "0", "false", "FALSE":
+			p.kind, p.str = grid.Bool, "FALSE"
+		case "":
+			p.kind = grid.Empty
+		default:
+			return r.errorf("cell %s holds %q where TRUE or FALSE belongs", p.ref, clip(t))
+		}
+	case typeError:
+		t = trimSpace(t)
+		if len(t) == 0 {
+			p.kind = grid.Empty
+			return nil
+		}
+		p.kind = grid.Error
+		p.str = errorCode(t)
+		if p.str == "" {
+			p.vOff = int32(len(r.arena))
+			r.arena = appendUnescaped(r.arena, t)
+			p.vEnd = int32(len(r.arena))
+		}
+	case typeDate:
+		if len(trimSpace(t)) == 0 {
+			p.kind = grid.Empty
+			return nil
+		}
+		off := len(r.arena)
+		if a, ok := appendISODate(r.arena, t, r.date1904); ok {
+			p.kind = grid.Number
+			r.arena = a
+		} else {
+			p.kind = grid.String
+			r.arena = appendUnescaped(r.arena, t)
+		}
+		p.vOff, p.vEnd = int32(off), int32(len(r.arena))
+	}
+	return nil
+}
+
+// errorCode returns the constant string of a standard error code, or "".
+func errorCode(t []byte) string {
+	switch string(t) {
+	case "#NULL!":
+		return "#NULL!"
+	case "#DIV/0!":
+		return "#DIV/0!"
+	case "#VALUE!":
+		return "#VALUE!"
+	case "#REF!":
+		return "#REF!"
+	case "#NAME?":
+		return "#NAME?"
+	case "#NUM!":
+		return "#NUM!"
+	case "#N/A":
+		return "#N/A"
+	}
+	return ""
+}
+
+// clip shortens text quoted in an error message.
+func clip(b []byte) string {
+	if len(b) > 40 {
+		return string(b[:40]) + "..."
+	}
+	return string(b)
+}
+
+// formula reads an <f> element. It stores the formula text in p and reports
+// whether the cell belongs to a shared formula group, and which.
+func (r *sheetReader) formula(p *pending, at grid.Ref) (bool, int, error) {
+	s := r.s
+	shared, isMaster := false, false
+	si := -1
+	for _, a := range s.attrs {
+		switch string(a.local) {
+		case "t":
+			v, err := s.attrValue(a)
+			if err != nil {
+				return false, 0, err
+			}
+			shared = string(v) == "shared"
+		case "si":
+			v, err := s.attrValue(a)
+			if err != nil {
+				return false, 0, err
+			}
+			n, err := strconv.Atoi(string(trimSpace(v)))
+			if err != nil || n < 0 {
+				return false, 0, r.errorf("cell %s has a shared formula index %q", at, clip(v))
+			}
+			si = n
+		case "ref":
+			isMaster = true
+		}
+	}
+	t, err := s.text()
+	if err != nil {
+		return false, 0, err
+	}
+	if len(t) > 0 && t[0] == '=' {
+		t = t[1:]
+	}
+	if shared && si < 0 {
+		return false, 0, r.errorf("cell %s has a shared formula without an index", at)
+	}
+	if len(t) == 0 {
+		return shared, si, nil
+	}
+	off := len(r.arena)
+	r.arena = appendUnescaped(r.arena, t)
+	p.fOff, p.fEnd = int32(off), int32(len(r.arena))
+	if shared && (isMaster || r.shared[si].formula == "") {
+		if r.shared == nil {
+			r.shared = make(map[int]sharedFormula)
+		}
+		if len(r.shared) >= r.maxCells {
+			return false, 0, fail(TooLarge, s.part, "more than %d shared formulas", r.maxCells)
+		}
+		r.shared[si] = sharedFormula{at: at, formula: string(r.arena[off:])}
+	}
+	return shared, si, nil
+}
+
+// flush turns the arena into one string and stores the pending cells.
+// Cells are stored in batches so that the sheet's cell map can be sized
+// once, which halves the cost of storing them.
+func (r *sheetReader) flush() {
+	if len(r.pend) == 0 {
+		r.arena = r.arena[:0]
+		return
+	}
+	r.sheet.Grow(len(r.pend))
+	text := string(r.arena)
+	for i := range r.pend {
+		p := &r.pend[i]
+		c := grid.Cell{Value: grid.Value{Kind: p.kind, Text: p.str}}
+		if p.vOff != noText {
+			c.Value.Text = text[p.vOff:p.vEnd]
+		}
+		if p.kind == grid.Empty || c.Value.Text == "" {
+			c.Value = grid.Value{}
+		}
+		if p.fOff != noText {
+			c.Formula = text[p.fOff:p.fEnd]
+		}
+		r.sheet.Set(p.ref, c)
+	}
+	r.pend = r.pend[:0]
+	r.arena = r.arena[:0]
+}
+
+// resolveFollowers gives formulas to shared-formula cells that came before
+// their anchor. Followers whose anchor never came keep only their value.
+func (r *sheetReader) resolveFollowers() error {
+	for _, f := range r.followers {
+		m, ok := r.shared[f.si]
+		if !ok {
+			continue
+		}
+		c := r.sheet.Cell(f.at)
+		if c.IsZero() {
+			*r.cells++
+			if *r.cells > r.maxCells {
+				return fail(TooLarge, r.s.part, "more than %d cells", r.maxCells)
+			}
+		}
+		r.ftmp = appendShifted(r.ftmp[:0], m.formula, f.at.Row-m.at.Row, f.at.Col-m.at.Col)
+		c.Formula = string(r.ftmp)
+		r.sheet.Set(f.at, c)
+	}
+	return nil
+}
+
+// merge reads a <mergeCell ref="A1:B2"/>.
+func (r *sheetReader) merge() error {
+	v, ok := r.s.attr("ref")
+	if !ok {
+		return nil
+	}
+	rg, err := grid.ParseRange(string(trimSpace(v)))
+	if err != nil {
+		return r.errorf("merged range %q is not a range", clip(v))
+	}
+	if len(r.sheet.Merges) >= r.maxCells {
+		return fail(TooLarge, r.s.part, "more than %d merged ranges", r.maxCells)
+	}
+	r.sheet.Merges = append(r.sheet.Merges, rg)
+	return nil
+}

@@ -1,0 +1,317 @@
+// Package xlsxread reads the cells of an .xlsx workbook into a grid.Workbook,
+// quickly and safely enough for files uploaded by anyone.
+//
+// It reads only what a harvest needs: sheet names and visibility, the date
+// system, workbook-scoped defined names, merged ranges, cell values (numbers
+// kept as the exact decimal text stored in the file, never through float64)
+// and, on request, formulas. Styles, column widths, comments, charts and
+// the rest are not read. Worksheets and the shared string table are read
+// with a hand-written byte scanner, which costs little more than inflating
+// the zip parts; only the small parts (relationships, workbook.xml) go
+// through encoding/xml.
+//
+// Safety: the file is checked and refused early when it is not an .xlsx
+// package (an encrypted or legacy OLE file, an .xlsb, something else), and
+// every limit in Limits is enforced while reading: sizes are checked before
+// a part is inflated and the inflated bytes are counted as they come (a part
+// may never inflate to more than its header declares), parts that fail
+// their CRC-32 are refused, XML with a DOCTYPE or entity declaration is
+// refused (no entity is ever expanded), and cell counts and references are
+// bounded. At most one inflated part is held at a time besides the shared
+// strings. Every failure is a *FileError whose Problem says what went
+// wrong; malformed input never panics.
+//
+// Decisions worth knowing:
+//   - Line ends inside text follow XML: a raw "\r\n" (or lone "\r") in a
+//     part reads as "\n", as in Excel and every XML parser. A carriage
+//     return the author really typed is written by Excel as "_x000D_" and
+//     reads as "\r".
+//   - The OOXML escape "_xHHHH_" is decoded in all cell text, shared strings
+//     and formulas; "_x005F_x000D_" reads as the literal text "_x000D_".
+//   - Phonetic guide runs (<rPh>) are not part of a string's text.
+//   - Cells of type d (ISO 8601 date text, written by a few tools but never
+//     by Excel) are converted to date serial numbers in the workbook's date
+//     system, which is what Excel shows after loading them; text that is
+//     not a valid ISO date is kept as a string.
+//   - Booleans read as "TRUE"/"FALSE"; errors as their code ("#DIV/0!").
+//   - Chartsheets, dialog sheets and macro sheets are listed in
+//     Workbook.Sheets, in tab order with their visibility, but hold no
+//     cells, so that sheet positions match what a person sees.
+//   - Text is kept exactly (xml:space is accepted but an XML reader never
+//     trims text anyway); empty strings are empty cells.
+package xlsxread
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"aop/engine/grid"
+)
+
+// Options controls what Read reads and the limits it enforces.
+type Options struct {
+	// Limits bounds the work and memory a file may cost; zero fields take
+	// the DefaultLimits values.
+	Limits Limits
+	// Sheets, if not nil, selects the sheets to parse by name; others are
+	// listed in the workbook (name, visibility) but their cells are not
+	// read.
+	Sheets func(name string) bool
+	// Formulas keeps formula text (shared formulas translated to each
+	// follower cell). Off, only cached values are read (faster).
+	Formulas bool
+}
+
+// Limits bounds what a file may cost to read. A file that exceeds one is
+// refused with a TooLarge *FileError; a zero field means the default.
+type Limits struct {
+	// MaxFileSize is the largest file accepted, in bytes.
+	MaxFileSize int64
+	// MaxPartSize is the largest inflated size of one part (a worksheet,
+	// the shared strings), in bytes.
+	MaxPartSize int64
+	// MaxTotalSize is the largest inflated size of all parts read, in bytes.
+	MaxTotalSize int64
+	// MaxEntries is the largest number of zip entries.
+	MaxEntries int
+	// MaxCells is the largest number of non-empty cells in all sheets read;
+	// it also bounds the merged ranges and shared formulas of each sheet.
+	MaxCells int
+	// MaxSharedStrings is the largest number of shared strings.
+	MaxSharedStrings int
+	// MaxRatio is the largest inflated:compressed ratio of a part; parts
+	// that inflate to 1 MiB or less are not checked.
+	MaxRatio int
+}
+
+// DefaultLimits returns limits that let through every real workbook seen in
+// testing with a wide margin (the largest real part, 57 MB of sheet XML,
+// compresses 121:1) while refusing zip bombs: a 50 MiB file, 128 MiB per
+// part, 256 MiB in all, 10,000 zip entries, 5,000,000 cells, 2,000,000
+// shared strings and a 1000:1 compression ratio.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxFileSize:      50 << 20,
+		MaxPartSize:      128 << 20,
+		MaxTotalSize:     256 << 20,
+		MaxEntries:       10000,
+		MaxCells:         5000000,
+		MaxSharedStrings: 2000000,
+		MaxRatio:         1000,
+	}
+}
+
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxFileSize <= 0 {
+		l.MaxFileSize = d.MaxFileSize
+	}
+	if l.MaxPartSize <= 0 {
+		l.MaxPartSize = d.MaxPartSize
+	}
+	if l.MaxTotalSize <= 0 {
+		l.MaxTotalSize = d.MaxTotalSize
+	}
+	if l.MaxEntries <= 0 {
+		l.MaxEntries = d.MaxEntries
+	}
+	if l.MaxCells <= 0 {
+		l.MaxCells = d.MaxCells
+	}
+	if l.MaxSharedStrings <= 0 {
+		l.MaxSharedStrings = d.MaxSharedStrings
+	}
+	if l.MaxRatio <= 0 {
+		l.MaxRatio = d.MaxRatio
+	}
+	return l
+}
+
+// ReadFile reads the .xlsx file at path. It checks the file's size before
+// reading it and refuses one larger than Limits.MaxFileSize. Errors opening
+// or reading the file are returned as the os package gives them; problems
+// with its content are *FileError.
+func ReadFile(ctx context.Context, path string, opts Options) (*grid.Workbook, error) {
+	lim := opts.Limits.withDefaults()
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("xlsxread: %s is not a regular file", path)
+	}
+	if st.Size() > lim.MaxFileSize {
+		return nil, fail(TooLarge, "", "the file is %d bytes, more than the limit of %d", st.Size(), lim.MaxFileSize)
+	}
+	// The file may grow after Stat: never read more than the limit allows.
+	data, err := io.ReadAll(io.LimitReader(f, lim.MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	return Read(ctx, data, opts)
+}
+
+// Read reads an .xlsx workbook from its bytes. Sheets come in workbook (tab)
+// order. It returns a *FileError when the file cannot be read, or the
+// context's error once ctx is cancelled.
+func Read(ctx context.Context, data []byte, opts Options) (*grid.Workbook, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	opts.Limits = opts.Limits.withDefaults()
+	p, err := openPackage(ctx, data, opts.Limits)
+	if err != nil {
+		return nil, err
+	}
+	return p.readWorkbook(opts)
+}
+
+// sheetEntry is a sheet listed by workbook.xml.
+type sheetEntry struct {
+	sheet *grid.Sheet
+	part  string // worksheet part, or "" for sheets without cells
+	parse bool
+}
+
+func (p *pkg) readWorkbook(opts Options) (*grid.Workbook, error) {
+	wbPart, err := p.officeDocument()
+	if err != nil {
+		return nil, err
+	}
+	if strings.HasSuffix(strings.ToLower(wbPart), ".bin") {
+		return nil, &FileError{Problem: Unsupported, Part: wbPart,
+			Err: errors.New("it is an Excel Binary Workbook (.xlsb)")}
+	}
+	f := p.file(wbPart)
+	if f == nil {
+		return nil, p.notWorkbook()
+	}
+	b, err := p.read(f, min(p.lim.MaxPartSize, maxMetaPart))
+	if err != nil {
+		return nil, err
+	}
+	var x xWorkbook
+	if err := decodeSmall(b, wbPart, &x); err != nil {
+		return nil, err
+	}
+	rels, err := p.readRels(wbPart)
+	if err != nil {
+		return nil, err
+	}
+	if len(x.Sheets) > p.lim.MaxEntries {
+		return nil, fail(TooLarge, wbPart, "the workbook lists %d sheets", len(x.Sheets))
+	}
+
+	wb := grid.New()
+	wb.Date1904 = parseBool(x.WorkbookPr.Date1904)
+	for _, n := range x.DefinedNames {
+		if n.LocalSheetID != nil || n.Name == "" || strings.HasPrefix(strings.ToLower(n.Name), "_xlnm.") {
+			continue
+		}
+		wb.AddName(n.Name, strings.TrimPrefix(strings.TrimSpace(n.Formula), "="))
+	}
+
+	entries := make([]sheetEntry, 0, len(x.Sheets))
+	seenName := make(map[string]bool, len(x.Sheets))
+	seenPart := make(map[string]bool, len(x.Sheets))
+	anyParse := false
+	for _, xs := range x.Sheets {
+		if xs.Name == "" {
+			return nil, fail(Malformed, wbPart, "a sheet has no name")
+		}
+		if key := strings.ToLower(xs.Name); seenName[key] {
+			return nil, fail(Malformed, wbPart, "two sheets are named %q", xs.Name)
+		} else {
+			seenName[key] = true
+		}
+		s := wb.AddSheet(xs.Name)
+		switch xs.State {
+		case "hidden":
+			s.Visibility = grid.Hidden
+		case "veryHidden":
+			s.Visibility = grid.VeryHidden
+		}
+		e := sheetEntry{sheet: s}
+		r, ok := rels[xs.RID]
+		if !ok {
+			return nil, fail(Malformed, wbPart, "sheet %q refers to relationship %q, which does not exist", xs.Name, xs.RID)
+		}
+		if r.kind == "worksheet" {
+			key := partKey(r.target)
+			if seenPart[key] {
+				return nil, fail(Malformed, wbPart, "two sheets share the part %s", r.target)
+			}
+			seenPart[key] = true
+			e.part = r.target
+			e.parse = opts.Sheets == nil || opts.Sheets(xs.Name)
+			anyParse = anyParse || e.parse
+		}
+		entries = append(entries, e)
+	}
+
+	var sst []string
+	if anyParse {
+		if sst, err = p.readSharedStrings(rels, wbPart); err != nil {
+			return nil, err
+		}
+	}
+	cells := 0
+	r := &sheetReader{
+		s:        newScanner(p.ctx, nil, ""),
+		sst:      sst,
+		formulas: opts.Formulas,
+		date1904: wb.Date1904,
+		cells:    &cells,
+		maxCells: p.lim.MaxCells,
+	}
+	for _, e := range entries {
+		if !e.parse {
+			continue
+		}
+		f := p.file(e.part)
+		if f == nil {
+			return nil, fail(Malformed, e.part, "the part of sheet %q is missing", e.sheet.Name)
+		}
+		b, err := p.read(f, p.lim.MaxPartSize)
+		if err != nil {
+			return nil, err
+		}
+		if err := r.read(b, e.part, e.sheet); err != nil {
+			return nil, err
+		}
+	}
+	return wb, nil
+}
+
+// readSharedStrings reads the shared string table named by the workbook's
+// relationships (or xl/sharedStrings.xml when no relationship names one).
+func (p *pkg) readSharedStrings(rels map[string]rel, wbPart string) ([]string, error) {
+	name := ""
+	for _, r := range sortedRels(rels) {
+		if r.kind == "sharedStrings" {
+			name = r.target
+			break
+		}
+	}
+	if name == "" {
+		name = "xl/sharedStrings.xml"
+	}
+	f := p.file(name)
+	if f == nil {
+		return nil, nil
+	}
+	b, err := p.read(f, p.lim.MaxPartSize)
+	if err != nil {
+		return nil, err
+	}
+	return parseSharedStrings(p.ctx, b, name, p.lim.MaxSharedStrings)
+}
