@@ -85,9 +85,9 @@ func TestCycleValidateFindsEveryMistake(t *testing.T) {
 	c := Cycle{
 		ID: "bad id", Currency: "usd", Year: FiscalYear{Year: 2027, StartMonth: 1},
 		Departments: []Department{{ID: "a", Name: "A", Parent: "b"}, {ID: "b", Name: "B", Parent: "a"}, {ID: "a", Name: "dup"}},
-		Accounts: []Account{{Code: "1", Name: "x", Type: "asset", Favourable: Higher}},
-		Targets:  []Target{{Department: "zz", Account: "1"}},
-		Rules:    []Rule{{ID: "r", Kind: RuleExplainGrowth, Level: Error}},
+		Accounts:    []Account{{Code: "1", Name: "x", Type: "asset", Favourable: Higher}},
+		Targets:     []Target{{Department: "zz", Account: "1"}},
+		Rules:       []Rule{{ID: "r", Kind: RuleExplainGrowth, Level: Error}},
 	}
 	err := c.Validate()
 	require.Error(t, err)
