@@ -386,6 +386,7 @@ func (c *Cycle) Validate() error {
 			bad("target for %q has period %d; use 1-12 or the full year", t.Department, t.Period)
 		}
 	}
+	errs = append(errs, c.repeatedTargets()...)
 	for name, as := range map[string][]Amount{"prior-year actual": c.PriorActuals, "prior-year plan": c.PriorPlan} {
 		for _, a := range as {
 			if !depts[a.Department] {

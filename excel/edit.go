@@ -21,8 +21,9 @@ type Edit struct {
 // EditFile types values into cells of an existing workbook, as a person
 // would in a spreadsheet app, and saves it atomically. Numbers are stored as
 // the app stores them (IEEE doubles, shortest text); strings stay strings
-// even when they start with "=". The workbook is marked to recalculate when
-// it is opened, so totals follow the new inputs.
+// even when they start with "=". Cached formula results are dropped and the
+// workbook is marked to recalculate, so totals follow the new inputs in
+// every app.
 func EditFile(path string, edits []Edit) error {
 	f, err := excelize.OpenFile(path)
 	if err != nil {
@@ -48,6 +49,12 @@ func EditFile(path string, edits []Edit) error {
 		if err != nil {
 			return fmt.Errorf("excel: %s!%s: %w", e.Sheet, cell, err)
 		}
+	}
+	// The cached results of formulas no longer match the inputs: drop them
+	// so that every app computes them on open (LibreOffice keeps cached
+	// results of .xlsx files by default and would show stale totals).
+	if err := f.UpdateLinkedValue(); err != nil {
+		return err
 	}
 	yes := true
 	if err := f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: &yes}); err != nil {

@@ -100,8 +100,7 @@ func (p *parser) parsePlan() {
 	s := p.wb.Sheet(sheet)
 	l := p.t.plan()
 	type key struct {
-		account string
-		dims    string
+		account, dims, description string
 	}
 	seen := map[key]int{}
 	for row := planFirstRow; row <= l.lastRow(); row++ {
@@ -189,9 +188,9 @@ func (p *parser) parsePlan() {
 			continue
 		}
 		line.Account = account.Code
-		k := key{account.Code, dimsKey(line.Dims)}
+		k := key{account.Code, dimsKey(line.Dims), line.Description}
 		if prev, dup := seen[k]; dup {
-			p.find(engine.Warning, sheet, at(l.account), "same account and dimensions as row %d; both lines count", prev)
+			p.find(engine.Warning, sheet, at(l.account), "same account, dimensions and description as row %d; both lines count (give each line its own description to tell them apart)", prev)
 		}
 		seen[k] = row
 		p.sub.Lines = append(p.sub.Lines, line)

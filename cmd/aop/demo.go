@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/urfave/cli/v3"
@@ -14,6 +15,7 @@ import (
 	"aop/cmd/internal/harvest"
 	"aop/cmd/internal/keys"
 	"aop/engine"
+	"aop/engine/grid"
 	"aop/excel"
 	"aop/templates"
 )
@@ -74,6 +76,7 @@ func runDemo(ctx context.Context, e *env, dir string) error {
 	if err != nil {
 		return err
 	}
+	var fix excel.Edit
 	for i, d := range c.Leaves() {
 		sub := demoSubmission(c, d.ID)
 		in, err := t.Inputs(sub)
@@ -85,15 +88,20 @@ func runDemo(ctx context.Context, e *env, dir string) error {
 			edits = append(edits, excel.Edit{Sheet: x.Sheet, Cell: x.Cell, Value: x.Value})
 		}
 		if d.ID == demoMistakeDept {
-			// A department head types words where a number belongs.
-			sheet, cell, _ := t.PlanCell(2, "month:4")
-			edits = append(edits, excel.Edit{Sheet: sheet, Cell: cell, Value: gridStr("about 40k")})
+			// A department head types words where a number belongs; the
+			// second round puts the number in.
+			sheet, cell, err := t.PlanCell(2, "month:4")
+			if err != nil {
+				return err
+			}
+			edits = append(edits, excel.Edit{Sheet: sheet, Cell: cell, Value: grid.Str("about 40k")})
+			fix = excel.Edit{Sheet: sheet, Cell: cell, Value: grid.Num(sub.Lines[2].Months[3])}
 		}
 		if err := excel.EditFile(paths[i], edits); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(e.stdout, "2. department heads filled their workbooks (%s typed words into an amount cell)\n\n", demoMistakeDept)
+	fmt.Fprintf(e.stdout, "2. department heads filled their workbooks: sales sandbags, engineering over-asks, %s types words into an amount cell\n\n", demoMistakeDept)
 
 	h, err := harvest.New(c, key)
 	if err != nil {
@@ -103,9 +111,35 @@ func runDemo(ctx context.Context, e *env, dir string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(e.stdout, "3. harvest:")
+	fmt.Fprintln(e.stdout, "3. harvest, round 1:")
 	printHarvest(e.stdout, c, results)
-	fmt.Fprintf(e.stdout, "\nTry it yourself:\n  aop harvest --cycle %s %s\n", cyclePath, filepath.Join(deptDir, "*.xlsx"))
+
+	mistake := filepath.Join(deptDir, demoMistakeDept+".xlsx")
+	if err := excel.EditFile(mistake, []excel.Edit{fix}); err != nil {
+		return err
+	}
+	results, err = harvestFiles(ctx, e, h, c, []string{mistake}, "")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "\n4. %s fixes '%s'!%s and submits again, round 2:\n", demoMistakeDept, fix.Sheet, fix.Cell)
+	printHarvest(e.stdout, c, results)
+
+	summary := filepath.Join(dir, "summary.xlsx")
+	res, err := consolidate(ctx, e, c, key, paths, consolidateOptions{
+		out: summary, by: "project", history: filepath.Join(dir, "history"), writeBack: true, now: time.Now().UTC(),
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, "\n5. consolidate:")
+	res.print(e.stdout)
+	if len(res.leftOut) > 0 {
+		return fmt.Errorf("demo: %d workbooks were left out of the consolidation", len(res.leftOut))
+	}
+	fmt.Fprintf(e.stdout, "\nOpen %s for finance's view and the Summary tab of any workbook in %s for a department's.\n", summary, deptDir)
+	fmt.Fprintf(e.stdout, "Try it yourself:\n  aop harvest --cycle %s %s\n  aop consolidate --cycle %s --out %s --by channel %s\n",
+		cyclePath, filepath.Join(deptDir, "*.xlsx"), cyclePath, summary, filepath.Join(deptDir, "*.xlsx"))
 	return nil
 }
 
@@ -129,11 +163,11 @@ type demoDept struct {
 
 var demoDepts = []demoDept{
 	{id: "gtm", name: "Go-to-market", owner: "cro@kestrel.example"},
-	{id: "sales", name: "Sales", parent: "gtm", owner: "dana.reyes@kestrel.example", size: 3.2, growth: 0.12},
+	{id: "sales", name: "Sales", parent: "gtm", owner: "dana.reyes@kestrel.example", size: 3.2, growth: 0.02},
 	{id: "marketing", name: "Marketing", parent: "gtm", owner: "li.wong@kestrel.example", size: 2.1, growth: 0.22},
 	{id: "customer-success", name: "Customer Success", parent: "gtm", owner: "sam.okafor@kestrel.example", size: 1.4, growth: 0.08},
 	{id: "rnd", name: "Research & Development", owner: "cto@kestrel.example"},
-	{id: "engineering", name: "Engineering", parent: "rnd", owner: "priya.nair@kestrel.example", size: 4.5, growth: 0.18},
+	{id: "engineering", name: "Engineering", parent: "rnd", owner: "priya.nair@kestrel.example", size: 4.5, growth: 0.35},
 	{id: "product", name: "Product Management", parent: "rnd", owner: "tom.berg@kestrel.example", size: 1.1, growth: 0.05},
 	{id: "data", name: "Data Platform", parent: "rnd", owner: "ana.silva@kestrel.example", size: 1.6, growth: 0.10},
 	{id: "ga", name: "General & Administrative", owner: "cfo@kestrel.example"},
@@ -177,7 +211,7 @@ func demoCycleYAML() string {
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	w("# Kestrel Analytics: the FY2027 annual operating plan (written by `aop demo`).\n")
 	w("cycle: kestrel-fy2027\ncompany: Kestrel Analytics, Inc.\ncurrency: USD\nfiscal_year: 2027\nstart_month: 2\n")
-	w("signing_key_file: signing.key\nlines: 60\n\ndepartments:\n")
+	w("signing_key_file: signing.key\nlines: 150\n\ndepartments:\n")
 	for _, d := range demoDepts {
 		w("  - id: %s\n    name: %q\n", d.id, d.name)
 		if d.parent != "" {

@@ -7,10 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"aop/engine"
-	"aop/engine/grid"
 )
-
-func gridStr(s string) grid.Value { return grid.Str(s) }
 
 // demoSubmission is what the head of a demo department plans: last year's
 // lines grown by the department's ask, the big ones split by project or
@@ -42,27 +39,12 @@ func demoSubmission(c *engine.Cycle, dept string) *engine.Submission {
 			continue
 		}
 		pf, _ := prior.Float64()
-		growth := d.growth + 0.06*(rng.Float64()-0.5)
-		splits := []map[string]string{nil}
-		switch {
-		case a.Type == engine.Revenue:
-			splits = []map[string]string{{"channel": "direct"}, {"channel": "partner"}, {"channel": "online"}}
-		case pf > 400_000:
-			splits = []map[string]string{{"project": "core"}, {"project": "apollo"}, {"project": "emea"}}
-		}
-		weights := []float64{0.6, 0.25, 0.15}
-		for i, dims := range splits {
-			share := 1.0
-			if len(splits) > 1 {
-				share = weights[i]
-			}
-			line := engine.Line{Account: a.Code, Dims: dims}
+		growth := d.growth + 0.04*(rng.Float64()-0.5)
+		for _, part := range demoSplits(a, pf) {
+			line := engine.Line{Account: a.Code, Dims: part.dims, Description: part.description}
 			for p := 1; p <= engine.MonthsPerYear; p++ {
-				m := pf * (1 + growth) * share / 12 * season(p, a) * (0.97 + 0.06*rng.Float64())
+				m := pf * (1 + growth) * part.share / 12 * season(p, a) * (0.97 + 0.06*rng.Float64())
 				line.Months[p-1] = decimal.NewFromFloat(m).Round(2)
-			}
-			if dims != nil {
-				line.Description = a.Name + " · " + firstValue(dims)
 			}
 			if growth > 0.13 {
 				line.Comment = "Growth funds the FY2027 priorities agreed with the executive team."
@@ -114,9 +96,51 @@ func demoSubmission(c *engine.Cycle, dept string) *engine.Submission {
 	return sub
 }
 
-func firstValue(m map[string]string) string {
-	for _, v := range m {
-		return v
+// demoPart is one line of an account: its share, dimensions and text.
+type demoPart struct {
+	share       float64
+	dims        map[string]string
+	description string
+}
+
+// demoSplits cuts an account into the lines a department head would plan:
+// revenue by channel and project, big costs by project, tools by vendor,
+// travel by purpose.
+func demoSplits(a engine.Account, prior float64) []demoPart {
+	projects := []struct {
+		id    string
+		share float64
+	}{{"core", 0.55}, {"apollo", 0.2}, {"emea", 0.15}, {"platform-v3", 0.1}}
+	var parts []demoPart
+	switch {
+	case a.Type == engine.Revenue:
+		channels := []struct {
+			id    string
+			share float64
+		}{{"direct", 0.6}, {"partner", 0.25}, {"online", 0.15}}
+		for _, ch := range channels {
+			for _, pr := range projects {
+				parts = append(parts, demoPart{share: ch.share * pr.share,
+					dims: map[string]string{"channel": ch.id, "project": pr.id}})
+			}
+		}
+	case a.Code == "6300":
+		for _, v := range []string{"CRM", "Collaboration suite", "Source control and CI", "Design tools", "Observability", "Security tooling"} {
+			parts = append(parts, demoPart{share: 1.0 / 6, description: v, dims: map[string]string{"project": "core"}})
+		}
+	case a.Code == "6200":
+		for _, v := range []struct {
+			what  string
+			share float64
+		}{{"Customer visits", 0.5}, {"Conferences", 0.3}, {"Team offsites", 0.2}} {
+			parts = append(parts, demoPart{share: v.share, description: v.what})
+		}
+	case prior > 400_000:
+		for _, pr := range projects {
+			parts = append(parts, demoPart{share: pr.share, dims: map[string]string{"project": pr.id}})
+		}
+	default:
+		parts = append(parts, demoPart{share: 1})
 	}
-	return ""
+	return parts
 }

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"runtime"
 	"sync"
 
@@ -37,17 +35,8 @@ func harvestCommand(e *env) *cli.Command {
 			if len(files) == 0 {
 				return usagef("harvest needs at least one workbook: aop harvest --cycle CYCLE.yaml FILE...")
 			}
-			for _, f := range files {
-				st, err := os.Stat(f)
-				if err != nil {
-					if errors.Is(err, fs.ErrNotExist) {
-						return usagef("%s does not exist", f)
-					}
-					return usageError{err}
-				}
-				if st.IsDir() {
-					return usagef("%s is a folder; name the workbooks (e.g. %s/*.xlsx)", f, f)
-				}
+			if err := checkFiles(files); err != nil {
+				return err
 			}
 			cf, key, err := loadCycle(e, cmd.String("cycle"))
 			if err != nil {

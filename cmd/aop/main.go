@@ -60,6 +60,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		Commands: []*cli.Command{
 			generateCommand(e),
 			harvestCommand(e),
+			consolidateCommand(e),
 			demoCommand(e),
 			keyCommand(e),
 		},

@@ -14,6 +14,9 @@ import (
 
 	"aop/cmd/internal/keys"
 	"aop/cmd/internal/lotest"
+	"aop/engine/grid"
+	"aop/excel"
+	"aop/excel/xlsxread"
 )
 
 // aop runs the binary's code in process and returns its exit code, stdout
@@ -26,17 +29,37 @@ func aop(t *testing.T, env map[string]string, args ...string) (int, string, stri
 	return code, stdout.String(), stderr.String()
 }
 
-// demo runs `aop demo` once per test binary into a shared folder.
+// demo runs `aop demo` into a temporary folder and returns the folder.
 func demo(t *testing.T) string {
+	dir, _ := demoOutput(t)
+	return dir
+}
+
+func demoOutput(t *testing.T) (string, string) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "demo")
 	code, out, errOut := aop(t, nil, "demo", "--out", dir)
 	require.Equal(t, 0, code, "demo failed:\n%s\n%s", out, errOut)
-	return dir
+	return dir, out
+}
+
+// breakWorkbook copies a workbook and types words into an amount cell.
+func breakWorkbook(t *testing.T, src string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), filepath.Base(src))
+	require.NoError(t, os.WriteFile(dst, mustRead(t, src), 0o644))
+	require.NoError(t, excel.EditFile(dst, []excel.Edit{{Sheet: "Plan", Cell: grid.MustRef("H7"), Value: grid.Str("about 40k")}}))
+	return dst
 }
 
 func TestDemoRunsTheLoop(t *testing.T) {
-	dir := demo(t)
+	dir, out := demoOutput(t)
+	// Round 1 reports the mistake; round 2 has it fixed; all consolidate.
+	assert.Contains(t, out, `'Plan'!H7: error: amount for 6000 Salaries in May 2026 must be a number, got "about 40k"`)
+	assert.Contains(t, out, "9 files: 8 valid, 1 with errors, 0 refused")
+	assert.Contains(t, out, "1 files: 1 valid, 0 with errors, 0 refused")
+	assert.Contains(t, out, "9 of 9 departments consolidated")
+
 	entries, err := os.ReadDir(filepath.Join(dir, "departments"))
 	require.NoError(t, err)
 	var names []string
@@ -46,18 +69,25 @@ func TestDemoRunsTheLoop(t *testing.T) {
 	assert.Len(t, names, 9, "one workbook per planning department and nothing else: %v", names)
 	for _, n := range names {
 		assert.True(t, strings.HasSuffix(n, ".xlsx"), n)
+		wb, err := xlsxread.ReadFile(context.Background(), filepath.Join(dir, "departments", n), xlsxread.Options{Limits: xlsxread.DefaultLimits()})
+		require.NoError(t, err)
+		require.NotNil(t, wb.Sheet("Summary"), "%s has its Summary tab", n)
 	}
+	history, err := os.ReadDir(filepath.Join(dir, "history"))
+	require.NoError(t, err)
+	assert.Len(t, history, 9, "the previous file of every workbook is kept beside the departments folder")
+	_, err = os.Stat(filepath.Join(dir, "summary.xlsx"))
+	require.NoError(t, err)
 
+	// The written-back workbooks still harvest: Summary tabs are never read.
 	cycle := filepath.Join(dir, "cycle.yaml")
 	files, _ := filepath.Glob(filepath.Join(dir, "departments", "*.xlsx"))
-	// The demo leaves one validation error, so a harvest of all files exits 1…
 	code, out, _ := aop(t, nil, append([]string{"harvest", "--cycle", cycle}, files...)...)
-	assert.Equal(t, 1, code, out)
-	assert.Contains(t, out, `must be a number, got "about 40k"`)
-	assert.Contains(t, out, "9 files: 8 valid, 1 with errors, 0 refused")
-	// …and exits 0 on the valid ones.
-	code, out, _ = aop(t, nil, "harvest", "--cycle", cycle, filepath.Join(dir, "departments", "sales.xlsx"))
 	assert.Equal(t, 0, code, out)
+	assert.Contains(t, out, "9 files: 9 valid, 0 with errors, 0 refused")
+	// A file with a mistake makes the harvest exit 1.
+	code, out, _ = aop(t, nil, "harvest", "--cycle", cycle, breakWorkbook(t, filepath.Join(dir, "departments", "marketing.xlsx")))
+	assert.Equal(t, 1, code, out)
 
 	// generate works on the demo's cycle file as it is.
 	regen := t.TempDir()
@@ -71,7 +101,7 @@ func TestHarvestJSON(t *testing.T) {
 	dir := demo(t)
 	cycle := filepath.Join(dir, "cycle.yaml")
 	code, out, errOut := aop(t, nil, "harvest", "--cycle", cycle, "--json",
-		filepath.Join(dir, "departments", "sales.xlsx"), filepath.Join(dir, "departments", "marketing.xlsx"))
+		filepath.Join(dir, "departments", "sales.xlsx"), breakWorkbook(t, filepath.Join(dir, "departments", "marketing.xlsx")))
 	assert.Equal(t, 1, code, errOut)
 	var doc struct {
 		Cycle string `json:"cycle"`

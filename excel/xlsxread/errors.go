@@ -7,57 +7,35 @@ import (
 
 // Problem classifies why a file could not be read, so that callers can
 // react (and tell the person who uploaded it what to do) without parsing
-// error text.
-type Problem uint8
+// error text. Its value is a stable snake_case code, fit for JSON.
+type Problem string
 
 const (
 	// NotXLSX means the file is not an .xlsx package at all: empty, a PDF,
 	// a CSV, an OpenDocument file, or a zip without a workbook in it.
-	NotXLSX Problem = iota + 1
+	NotXLSX Problem = "not_xlsx"
 	// Encrypted means the workbook is protected by a password to open
 	// (Excel then stores it in an encrypted OLE container, not a zip).
-	Encrypted
+	Encrypted Problem = "encrypted"
 	// LegacyFormat means an OLE/CFB binary file such as an Excel 97-2003
 	// .xls that was not encrypted.
-	LegacyFormat
+	LegacyFormat Problem = "legacy_format"
 	// Damaged means the package is truncated or corrupt: a zip that cannot
 	// be opened, or a part whose data fails to inflate or to match its
 	// checksum.
-	Damaged
+	Damaged Problem = "damaged"
 	// TooLarge means a limit was reached: file, part or total size,
 	// compression ratio, number of zip entries, cells or shared strings.
-	TooLarge
+	TooLarge Problem = "too_large"
 	// Unsupported means a well-formed file in a variant this reader does
 	// not handle, such as an .xlsb binary workbook or an unknown
 	// compression method.
-	Unsupported
+	Unsupported Problem = "unsupported"
 	// Malformed means an XML part breaks the rules of XML or of the
 	// spreadsheet format (including any DOCTYPE or ENTITY declaration,
 	// which are refused outright).
-	Malformed
+	Malformed Problem = "malformed"
 )
-
-// String returns the problem's name, e.g. "encrypted".
-func (p Problem) String() string {
-	switch p {
-	case NotXLSX:
-		return "not-xlsx"
-	case Encrypted:
-		return "encrypted"
-	case LegacyFormat:
-		return "legacy-format"
-	case Damaged:
-		return "damaged"
-	case TooLarge:
-		return "too-large"
-	case Unsupported:
-		return "unsupported"
-	case Malformed:
-		return "malformed"
-	default:
-		return fmt.Sprintf("problem(%d)", uint8(p))
-	}
-}
 
 // advice is what a person who uploaded the file should do about a problem.
 func (p Problem) advice() string {

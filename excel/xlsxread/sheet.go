@@ -1,8 +1,10 @@
 package xlsxread
 
 import (
+	"bytes"
 	"io"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"aop/engine/grid"
@@ -21,6 +23,10 @@ const (
 	typeDate                   // d: ISO 8601 text
 )
 
+// maxFormulaBytes bounds the text of one formula: Excel allows 8,192
+// characters, which take at most 24 KiB in UTF-8.
+const maxFormulaBytes = 24 << 10
+
 // noText marks an absent arena slice.
 const noText = -1
 
@@ -31,16 +37,27 @@ const (
 	flushBytes = 4 << 20
 )
 
-// pending is a cell waiting for the text read so far to be
-// turned into one string.
+// pending is a cell waiting for the text read so far to be turned into one
+// string. It holds no pointers, so that batches of them cost the garbage
+// collector nothing.
 type pending struct {
 	ref  grid.Ref
 	kind grid.Kind
-	str  string // value text that is already a string (shared strings, constants)
-	// value and formula text as offsets into the row arena, or noText.
+	// src says where the value's text is: a shared string index (>= 0),
+	// the arena (srcArena, between vOff and vEnd) or a constant.
+	src        int32
 	vOff, vEnd int32
+	// fOff and fEnd delimit the formula in the arena, or are noText.
 	fOff, fEnd int32
 }
+
+// Value sources of a pending cell other than shared strings.
+const (
+	srcArena int32 = -1 - iota
+	srcTrue
+	srcFalse
+	srcErrors // srcErrors-i is the i-th standard error code, see errorCode
+)
 
 // sharedFormula is the anchor cell of a shared formula group.
 type sharedFormula struct {
@@ -63,6 +80,9 @@ type sheetReader struct {
 	date1904 bool
 	cells    *int // non-empty cells read so far, in all sheets
 	maxCells int
+	// expand is what remains of maxExpand, the bytes that translated
+	// shared formulas may take in all sheets.
+	expand, maxExpand int64
 
 	sheet     *grid.Sheet
 	row, col  int // current row, column of the last cell
@@ -84,6 +104,14 @@ func (r *sheetReader) read(b []byte, part string, sheet *grid.Sheet) error {
 	r.row, r.col = 0, 0
 	r.arena = r.arena[:0]
 	r.pend = r.pend[:0]
+	// Size the batch for the part: a stored cell takes at least about 24
+	// bytes of XML, and most values are a few bytes long.
+	if want := min(len(b)/24, flushCells); cap(r.pend) < want {
+		r.pend = make([]pending, 0, want)
+	}
+	if want := min(len(b)/8, flushBytes); cap(r.arena) < want {
+		r.arena = make([]byte, 0, want)
+	}
 	r.followers = r.followers[:0]
 	clear(r.shared)
 	inData := false
@@ -182,7 +210,7 @@ func (r *sheetReader) cell() error {
 	var at grid.Ref
 	hasRef := false
 	for _, a := range s.attrs {
-		switch string(a.local) {
+		switch string(s.bytes(a.local)) {
 		case "r":
 			v, err := s.attrValue(a)
 			if err != nil {
@@ -219,7 +247,13 @@ func (r *sheetReader) cell() error {
 		return nil
 	}
 
-	p := pending{ref: at, vOff: noText, vEnd: noText, fOff: noText, fEnd: noText}
+	p := pending{ref: at, src: srcArena, vOff: noText, vEnd: noText, fOff: noText, fEnd: noText}
+	if ok, err := r.fastValue(&p, typ); ok || err != nil {
+		if err != nil || p.kind == grid.Empty {
+			return err
+		}
+		return r.store(&p)
+	}
 	hasValue, hasInline := false, false
 	var fShared bool
 	si := -1
@@ -266,7 +300,7 @@ func (r *sheetReader) cell() error {
 				return err
 			}
 			r.arena = a
-			p.kind, p.str = grid.String, ""
+			p.kind, p.src = grid.String, srcArena
 			p.vOff, p.vEnd = int32(off), int32(len(r.arena))
 			hasValue, hasInline = true, true
 		case "f":
@@ -293,6 +327,9 @@ func (r *sheetReader) cell() error {
 			off := len(r.arena)
 			r.arena = appendShifted(r.arena, m.formula, at.Row-m.at.Row, at.Col-m.at.Col)
 			p.fOff, p.fEnd = int32(off), int32(len(r.arena))
+			if err := r.spend(len(r.arena) - off); err != nil {
+				return err
+			}
 		} else {
 			r.followers = append(r.followers, follower{at: at, si: si})
 		}
@@ -300,14 +337,49 @@ func (r *sheetReader) cell() error {
 	if (!hasValue || p.kind == grid.Empty) && p.fOff == noText {
 		return nil
 	}
-	if p.kind == grid.String && p.str == "" && p.vOff == p.vEnd && p.fOff == noText {
+	if p.kind == grid.String && p.src == srcArena && p.vOff == p.vEnd && p.fOff == noText {
 		return nil // an empty string is an empty cell
 	}
+	return r.store(&p)
+}
+
+// fastValue reads the commonest cell body, "<v>text</v></c>" without
+// prefixes, entities or line ends, without the general tokenizer. It
+// reports false, having consumed nothing, for anything else.
+func (r *sheetReader) fastValue(p *pending, typ cellType) (bool, error) {
+	s := r.s
+	if len(s.name) != 1 { // the cell tag was not plain <c>
+		return false, nil
+	}
+	b := s.b[s.pos:]
+	if len(b) < 3 || b[0] != '<' || b[1] != 'v' || b[2] != '>' {
+		return false, nil
+	}
+	b = b[3:]
+	i := bytes.IndexByte(b, '<')
+	if i < 0 || !bytes.HasPrefix(b[i:], []byte("</v></c>")) {
+		return false, nil
+	}
+	t := b[:i]
+	if bytes.IndexByte(t, '&') >= 0 || bytes.IndexByte(t, '\r') >= 0 {
+		return false, nil
+	}
+	if err := r.value(p, typ, t); err != nil {
+		return true, err
+	}
+	s.pos += 3 + i + 8
+	s.stack = s.stack[:len(s.stack)-1]
+	s.kind = tokEnd
+	return true, nil
+}
+
+// store counts a cell against the limit and queues it.
+func (r *sheetReader) store(p *pending) error {
 	*r.cells++
 	if *r.cells > r.maxCells {
-		return fail(TooLarge, s.part, "more than %d cells", r.maxCells)
+		return fail(TooLarge, r.s.part, "more than %d cells", r.maxCells)
 	}
-	r.pend = append(r.pend, p)
+	r.pend = append(r.pend, *p)
 	if len(r.pend) >= flushCells || len(r.arena) >= flushBytes {
 		r.flush()
 	}
@@ -336,7 +408,7 @@ func parseCellType(v []byte) (cellType, bool) {
 
 // value stores the text of a <v> element according to the cell type.
 func (r *sheetReader) value(p *pending, typ cellType, t []byte) error {
-	p.str, p.vOff, p.vEnd = "", noText, noText
+	p.src, p.vOff, p.vEnd = srcArena, noText, noText
 	switch typ {
 	case typeNumber:
 		t = trimSpace(t)
@@ -355,17 +427,19 @@ func (r *sheetReader) value(p *pending, typ cellType, t []byte) error {
 		r.arena = append(r.arena, t...)
 		p.vEnd = int32(len(r.arena))
 	case typeShared:
-		t = trimSpace(t)
-		if len(t) == 0 {
-			p.kind = grid.Empty
-			return nil
+		n, ok := parseIndex(t)
+		if !ok {
+			if len(trimSpace(t)) == 0 {
+				p.kind = grid.Empty
+				return nil
+			}
+			return r.errorf("cell %s refers to shared string %q", p.ref, clip(t))
 		}
-		n, err := strconv.Atoi(string(t))
-		if err != nil || n < 0 || n >= len(r.sst) {
-			return r.errorf("cell %s refers to shared string %q but the file has %d", p.ref, clip(t), len(r.sst))
+		if n >= len(r.sst) {
+			return r.errorf("cell %s refers to shared string %d but the file has %d", p.ref, n, len(r.sst))
 		}
-		p.kind, p.str = grid.String, r.sst[n]
-		if p.str == "" {
+		p.kind, p.src = grid.String, int32(n)
+		if r.sst[n] == "" {
 			p.kind = grid.Empty
 		}
 	case typeStr, typeInline:
@@ -379,9 +453,9 @@ func (r *sheetReader) value(p *pending, typ cellType, t []byte) error {
 	case typeBool:
 		switch string(trimSpace(t)) {
 		case "1", "true", "TRUE":
-			p.kind, p.str = grid.Bool, "TRUE"
+			p.kind, p.src = grid.Bool, srcTrue
 		case "0", "false", "FALSE":
-			p.kind, p.str = grid.Bool, "FALSE"
+			p.kind, p.src = grid.Bool, srcFalse
 		case "":
 			p.kind = grid.Empty
 		default:
@@ -394,12 +468,13 @@ func (r *sheetReader) value(p *pending, typ cellType, t []byte) error {
 			return nil
 		}
 		p.kind = grid.Error
-		p.str = errorCode(t)
-		if p.str == "" {
-			p.vOff = int32(len(r.arena))
-			r.arena = appendUnescaped(r.arena, t)
-			p.vEnd = int32(len(r.arena))
+		if i := errorIndex(t); i >= 0 {
+			p.src = srcErrors - int32(i)
+			return nil
 		}
+		p.vOff = int32(len(r.arena))
+		r.arena = appendUnescaped(r.arena, t)
+		p.vEnd = int32(len(r.arena))
 	case typeDate:
 		if len(trimSpace(t)) == 0 {
 			p.kind = grid.Empty
@@ -418,23 +493,46 @@ func (r *sheetReader) value(p *pending, typ cellType, t []byte) error {
 	return nil
 }
 
-// errorCode returns the constant string of a standard error code, or "".
-func errorCode(t []byte) string {
-	switch string(t) {
-	case "#NULL!":
-		return "#NULL!"
-	case "#DIV/0!":
-		return "#DIV/0!"
-	case "#VALUE!":
-		return "#VALUE!"
-	case "#REF!":
-		return "#REF!"
-	case "#NAME?":
-		return "#NAME?"
-	case "#NUM!":
-		return "#NUM!"
-	case "#N/A":
-		return "#N/A"
+// parseIndex reads a shared string index: decimal digits, perhaps with
+// surrounding white space.
+func parseIndex(t []byte) (int, bool) {
+	t = trimSpace(t)
+	if len(t) == 0 || len(t) > 9 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range t {
+		if !isDigit(c) {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// errorCodes are the standard error values, in the order of errorCode.
+const errorCodes = "#NULL! #DIV/0! #VALUE! #REF! #NAME? #NUM! #N/A"
+
+// errorIndex returns the position of a standard error code in errorCodes,
+// or -1.
+func errorIndex(t []byte) int {
+	i := 0
+	for code := range strings.FieldsSeq(errorCodes) {
+		if string(t) == code {
+			return i
+		}
+		i++
+	}
+	return -1
+}
+
+// errorCode returns the i-th standard error code.
+func errorCode(i int) string {
+	for code := range strings.FieldsSeq(errorCodes) {
+		if i == 0 {
+			return code
+		}
+		i--
 	}
 	return ""
 }
@@ -454,7 +552,7 @@ func (r *sheetReader) formula(p *pending, at grid.Ref) (bool, int, error) {
 	shared, isMaster := false, false
 	si := -1
 	for _, a := range s.attrs {
-		switch string(a.local) {
+		switch string(s.bytes(a.local)) {
 		case "t":
 			v, err := s.attrValue(a)
 			if err != nil {
@@ -488,6 +586,9 @@ func (r *sheetReader) formula(p *pending, at grid.Ref) (bool, int, error) {
 	if len(t) == 0 {
 		return shared, si, nil
 	}
+	if len(t) > maxFormulaBytes {
+		return false, 0, r.errorf("cell %s has a formula of %d bytes, longer than Excel allows", at, len(t))
+	}
 	off := len(r.arena)
 	r.arena = appendUnescaped(r.arena, t)
 	p.fOff, p.fEnd = int32(off), int32(len(r.arena))
@@ -503,6 +604,17 @@ func (r *sheetReader) formula(p *pending, at grid.Ref) (bool, int, error) {
 	return shared, si, nil
 }
 
+// spend takes n bytes of translated shared formulas from the budget: a
+// small file can make each of many follower cells copy a long formula, so
+// the copies are bounded like inflated data.
+func (r *sheetReader) spend(n int) error {
+	r.expand -= int64(n)
+	if r.expand < 0 {
+		return fail(TooLarge, r.s.part, "shared formulas expand to more than %d bytes", r.maxExpand)
+	}
+	return nil
+}
+
 // flush turns the arena into one string and stores the pending cells.
 // Cells are stored in batches so that the sheet's cell map can be sized
 // once, which halves the cost of storing them.
@@ -515,12 +627,24 @@ func (r *sheetReader) flush() {
 	text := string(r.arena)
 	for i := range r.pend {
 		p := &r.pend[i]
-		c := grid.Cell{Value: grid.Value{Kind: p.kind, Text: p.str}}
-		if p.vOff != noText {
-			c.Value.Text = text[p.vOff:p.vEnd]
-		}
-		if p.kind == grid.Empty || c.Value.Text == "" {
-			c.Value = grid.Value{}
+		var c grid.Cell
+		if p.kind != grid.Empty {
+			c.Value.Kind = p.kind
+			switch {
+			case p.src >= 0:
+				c.Value.Text = r.sst[p.src]
+			case p.src == srcArena:
+				c.Value.Text = text[p.vOff:p.vEnd]
+			case p.src == srcTrue:
+				c.Value.Text = "TRUE"
+			case p.src == srcFalse:
+				c.Value.Text = "FALSE"
+			default:
+				c.Value.Text = errorCode(int(srcErrors - p.src))
+			}
+			if c.Value.Text == "" {
+				c.Value = grid.Value{}
+			}
 		}
 		if p.fOff != noText {
 			c.Formula = text[p.fOff:p.fEnd]
@@ -547,6 +671,9 @@ func (r *sheetReader) resolveFollowers() error {
 			}
 		}
 		r.ftmp = appendShifted(r.ftmp[:0], m.formula, f.at.Row-m.at.Row, f.at.Col-m.at.Col)
+		if err := r.spend(len(r.ftmp)); err != nil {
+			return err
+		}
 		c.Formula = string(r.ftmp)
 		r.sheet.Set(f.at, c)
 	}

@@ -38,6 +38,9 @@ func parseSharedStrings(ctx context.Context, b []byte, part string, maxStrings i
 				}
 			}
 		case "si":
+			if s.level() != 1 {
+				continue
+			}
 			if len(ends) >= maxStrings {
 				return nil, fail(TooLarge, part, "more than %d shared strings", maxStrings)
 			}

@@ -1,54 +1,21 @@
 package xlsxread
 
 import (
-	"bytes"
-	"encoding/xml"
+	"context"
 	"errors"
 	"io"
 	"net/url"
 	"path"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
-// The small parts (relationships and workbook.xml) are read with
-// encoding/xml after a check that refuses any DOCTYPE or entity
-// declaration. Elements and attributes are matched on their local names, so
-// transitional (schemas.openxmlformats.org) and Strict (purl.oclc.org)
-// files read alike.
-
-type xRelationships struct {
-	Rels []xRel `xml:"Relationship"`
-}
-
-type xRel struct {
-	ID     string `xml:"Id,attr"`
-	Type   string `xml:"Type,attr"`
-	Target string `xml:"Target,attr"`
-	Mode   string `xml:"TargetMode,attr"`
-}
-
-type xWorkbook struct {
-	WorkbookPr struct {
-		Date1904 string `xml:"date1904,attr"`
-	} `xml:"workbookPr"`
-	Sheets       []xSheet       `xml:"sheets>sheet"`
-	DefinedNames []xDefinedName `xml:"definedNames>definedName"`
-}
-
-type xSheet struct {
-	Name  string `xml:"name,attr"`
-	State string `xml:"state,attr"`
-	// RID is the r:id attribute; a namespace-less tag matches the local
-	// name in both the transitional and the Strict relationships namespace.
-	RID string `xml:"id,attr"`
-}
-
-type xDefinedName struct {
-	Name         string  `xml:"name,attr"`
-	LocalSheetID *string `xml:"localSheetId,attr"`
-	Formula      string  `xml:",chardata"`
-}
+// The small parts (relationships and workbook.xml) are read with the same
+// tokenizer as the sheets, so that every part gets the same checks (no
+// DOCTYPE, valid UTF-8, tags closed in order). Elements and attributes are
+// matched on their local names, so transitional (schemas.openxmlformats.org)
+// and Strict (purl.oclc.org) files read alike.
 
 // rel is a resolved relationship: its type's last segment ("worksheet",
 // "sharedStrings", ...) and the target part's name.
@@ -57,48 +24,106 @@ type rel struct {
 	target string
 }
 
-// checkNoDTD refuses a part that has any "<!" construct other than a
-// comment or a CDATA section.
-func checkNoDTD(b []byte, part string) error {
-	for {
-		i := bytes.Index(b, []byte("<!"))
-		if i < 0 {
-			return nil
-		}
-		b = b[i:]
-		switch {
-		case bytes.HasPrefix(b, []byte("<!--")):
-			j := bytes.Index(b[4:], []byte("-->"))
-			if j < 0 {
-				return nil // encoding/xml reports the unterminated comment
-			}
-			b = b[4+j+3:]
-		case bytes.HasPrefix(b, []byte("<![CDATA[")):
-			j := bytes.Index(b[9:], []byte("]]>"))
-			if j < 0 {
-				return nil
-			}
-			b = b[9+j+3:]
-		default:
-			return &FileError{Problem: Malformed, Part: part, Err: ErrDTD}
-		}
-	}
+// workbookXML is what is read from workbook.xml.
+type workbookXML struct {
+	date1904 bool
+	sheets   []sheetXMLEntry
+	names    []definedName
 }
 
-// decodeSmall parses a small XML part with encoding/xml.
-func decodeSmall(b []byte, part string, v any) error {
-	if err := checkNoDTD(b, part); err != nil {
-		return err
+type sheetXMLEntry struct {
+	name, state, rid string
+}
+
+type definedName struct {
+	name, formula string
+	local         bool // has a localSheetId: scoped to one sheet
+}
+
+// attrString returns an attribute's decoded value as a string, or "".
+func (s *scanner) attrString(local string) (string, error) {
+	for _, a := range s.attrs {
+		if string(s.bytes(a.local)) == local {
+			v, err := s.attrValue(a)
+			return string(v), err
+		}
 	}
-	d := xml.NewDecoder(bytes.NewReader(b))
-	d.Strict = true
-	d.CharsetReader = func(charset string, _ io.Reader) (io.Reader, error) {
-		return nil, errors.New("the part is not encoded in UTF-8")
+	return "", nil
+}
+
+// hasAttr reports whether the current tag has the attribute.
+func (s *scanner) hasAttr(local string) bool {
+	_, ok := s.attr(local)
+	return ok
+}
+
+// parseWorkbook reads the sheets, date system and defined names of
+// workbook.xml.
+func parseWorkbook(ctx context.Context, b []byte, part string) (*workbookXML, error) {
+	if !utf8.Valid(b) {
+		return nil, fail(Malformed, part, "the part is not valid UTF-8")
 	}
-	if err := d.Decode(v); err != nil {
-		return &FileError{Problem: Malformed, Part: part, Err: err}
+	s := newScanner(ctx, b, part)
+	wb := &workbookXML{}
+	inSheets := false
+	for {
+		err := s.next()
+		if err == io.EOF {
+			return wb, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if s.kind == tokEnd {
+			if string(s.local) == "sheets" {
+				inSheets = false
+			}
+			continue
+		}
+		// Only children of <workbook> count: <workbookPr> also appears in
+		// extensions (<x15:workbookPr>) without the date system.
+		switch lvl := s.level(); {
+		case lvl == 1:
+		case lvl == 2 && (inSheets || string(s.local) == "definedName"):
+		default:
+			continue
+		}
+		switch string(s.local) {
+		case "workbookPr":
+			v, err := s.attrString("date1904")
+			if err != nil {
+				return nil, err
+			}
+			wb.date1904 = parseBool(v)
+		case "sheets":
+			inSheets = s.kind == tokStart
+		case "sheet":
+			if !inSheets {
+				continue
+			}
+			var e sheetXMLEntry
+			if e.name, err = s.attrString("name"); err == nil {
+				if e.state, err = s.attrString("state"); err == nil {
+					e.rid, err = s.attrString("id")
+				}
+			}
+			if err != nil {
+				return nil, err
+			}
+			wb.sheets = append(wb.sheets, e)
+		case "definedName":
+			n := definedName{local: s.hasAttr("localSheetId")}
+			if n.name, err = s.attrString("name"); err != nil {
+				return nil, err
+			}
+			t, err := s.text()
+			if err != nil {
+				return nil, err
+			}
+			n.formula = strings.TrimPrefix(strings.TrimSpace(string(t)), "=")
+			wb.names = append(wb.names, n)
+		}
 	}
-	return nil
 }
 
 // readRels reads the relationships of a part ("xl/workbook.xml" →
@@ -115,19 +140,40 @@ func (p *pkg) readRels(source string) (map[string]rel, error) {
 	if err != nil {
 		return nil, err
 	}
-	var x xRelationships
-	if err := decodeSmall(b, name, &x); err != nil {
-		return nil, err
+	if !utf8.Valid(b) {
+		return nil, fail(Malformed, name, "the part is not valid UTF-8")
 	}
-	out := make(map[string]rel, len(x.Rels))
-	for _, r := range x.Rels {
-		if strings.EqualFold(r.Mode, "External") || r.Target == "" {
+	s := newScanner(p.ctx, b, name)
+	out := map[string]rel{}
+	for {
+		err := s.next()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if s.kind == tokEnd || s.level() != 1 || string(s.local) != "Relationship" {
 			continue
 		}
-		kind := r.Type[strings.LastIndexByte(r.Type, '/')+1:]
-		out[r.ID] = rel{kind: kind, target: resolveTarget(dir, r.Target)}
+		var id, typ, target, mode string
+		if id, err = s.attrString("Id"); err == nil {
+			if typ, err = s.attrString("Type"); err == nil {
+				if target, err = s.attrString("Target"); err == nil {
+					mode, err = s.attrString("TargetMode")
+				}
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		if strings.EqualFold(mode, "External") || target == "" {
+			continue
+		}
+		if _, dup := out[id]; !dup {
+			out[id] = rel{kind: typ[strings.LastIndexByte(typ, '/')+1:], target: resolveTarget(dir, target)}
+		}
 	}
-	return out, nil
 }
 
 // resolveTarget turns a relationship target into a part name: relative

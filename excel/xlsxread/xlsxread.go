@@ -4,28 +4,35 @@
 // It reads only what a harvest needs: sheet names and visibility, the date
 // system, workbook-scoped defined names, merged ranges, cell values (numbers
 // kept as the exact decimal text stored in the file, never through float64)
-// and, on request, formulas. Styles, column widths, comments, charts and
-// the rest are not read. Worksheets and the shared string table are read
-// with a hand-written byte scanner, which costs little more than inflating
-// the zip parts; only the small parts (relationships, workbook.xml) go
-// through encoding/xml.
+// and, on request, formulas. Styles (Cell.Style stays nil), column widths,
+// comments, charts and the rest are not read, and the parts that hold them
+// are never inflated. Every XML part is read with a small hand-written byte
+// tokenizer rather than encoding/xml, so that reading costs little more than
+// inflating the zip parts.
 //
 // Safety: the file is checked and refused early when it is not an .xlsx
 // package (an encrypted or legacy OLE file, an .xlsb, something else), and
 // every limit in Limits is enforced while reading: sizes are checked before
 // a part is inflated and the inflated bytes are counted as they come (a part
-// may never inflate to more than its header declares), parts that fail
-// their CRC-32 are refused, XML with a DOCTYPE or entity declaration is
-// refused (no entity is ever expanded), and cell counts and references are
-// bounded. At most one inflated part is held at a time besides the shared
-// strings. Every failure is a *FileError whose Problem says what went
-// wrong; malformed input never panics.
+// may never inflate to more than its header declares), XML with a DOCTYPE or
+// entity declaration is refused (no entity is ever expanded), and cells,
+// references, formulas and shared strings are bounded. At most one inflated
+// part is held at a time besides the shared strings. Every failure is a
+// *FileError whose Problem says what went wrong; malformed input never
+// panics.
 //
 // Decisions worth knowing:
-//   - Line ends inside text follow XML: a raw "\r\n" (or lone "\r") in a
-//     part reads as "\n", as in Excel and every XML parser. A carriage
-//     return the author really typed is written by Excel as "_x000D_" and
-//     reads as "\r".
+//   - A part that fails its CRC-32 check is refused as Damaged, naming the
+//     part: its data cannot be trusted, and a damaged upload is better sent
+//     again than half-read (some readers ignore the checksum; this one does
+//     not). Go's archive/zip would also fail such a part, but only at its
+//     end and with a vague error.
+//   - Line ends inside text follow XML: a raw "\r\n" (or a lone "\r") in a
+//     part reads as "\n", as in Excel and every XML parser. A carriage return
+//     that is part of the value is written by Excel as "_x000D_" and reads as
+//     "\r" (excelmac2016-crlf-strings shows both: a typed line break stored
+//     as a raw CR LF, and the formula "abc"&CHAR(13)&CHAR(10)&"def" whose
+//     result is cached as "abc_x000D_" + LF).
 //   - The OOXML escape "_xHHHH_" is decoded in all cell text, shared strings
 //     and formulas; "_x005F_x000D_" reads as the literal text "_x000D_".
 //   - Phonetic guide runs (<rPh>) are not part of a string's text.
@@ -37,11 +44,14 @@
 //   - Chartsheets, dialog sheets and macro sheets are listed in
 //     Workbook.Sheets, in tab order with their visibility, but hold no
 //     cells, so that sheet positions match what a person sees.
-//   - Text is kept exactly (xml:space is accepted but an XML reader never
-//     trims text anyway); empty strings are empty cells.
+//   - Text is kept exactly (xml:space is accepted, but an XML reader never
+//     trims text anyway); an empty string is an empty cell.
+//   - A number that is not a plain decimal ("1.5E-3" is one, "INF" and
+//     "12abc" are not) is refused as Malformed rather than guessed at.
 package xlsxread
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -51,6 +61,10 @@ import (
 
 	"aop/engine/grid"
 )
+
+// maxPart is the largest MaxPartSize allowed: offsets into a part are
+// 32-bit.
+const maxPart = 1 << 30
 
 // Options controls what Read reads and the limits it enforces.
 type Options struct {
@@ -72,9 +86,11 @@ type Limits struct {
 	// MaxFileSize is the largest file accepted, in bytes.
 	MaxFileSize int64
 	// MaxPartSize is the largest inflated size of one part (a worksheet,
-	// the shared strings), in bytes.
+	// the shared strings), in bytes; at most 1 GiB.
 	MaxPartSize int64
-	// MaxTotalSize is the largest inflated size of all parts read, in bytes.
+	// MaxTotalSize is the largest inflated size of all parts read, in bytes;
+	// it also bounds the text of shared formulas copied to their follower
+	// cells (with Options.Formulas).
 	MaxTotalSize int64
 	// MaxEntries is the largest number of zip entries.
 	MaxEntries int
@@ -113,6 +129,7 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxPartSize <= 0 {
 		l.MaxPartSize = d.MaxPartSize
 	}
+	l.MaxPartSize = min(l.MaxPartSize, maxPart)
 	if l.MaxTotalSize <= 0 {
 		l.MaxTotalSize = d.MaxTotalSize
 	}
@@ -152,12 +169,14 @@ func ReadFile(ctx context.Context, path string, opts Options) (*grid.Workbook, e
 	if st.Size() > lim.MaxFileSize {
 		return nil, fail(TooLarge, "", "the file is %d bytes, more than the limit of %d", st.Size(), lim.MaxFileSize)
 	}
-	// The file may grow after Stat: never read more than the limit allows.
-	data, err := io.ReadAll(io.LimitReader(f, lim.MaxFileSize+1))
-	if err != nil {
+	// The file may grow after Stat: never read more than the limit allows
+	// (Read refuses the one byte too many).
+	var buf bytes.Buffer
+	buf.Grow(int(st.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(f, lim.MaxFileSize+1)); err != nil {
 		return nil, err
 	}
-	return Read(ctx, data, opts)
+	return Read(ctx, buf.Bytes(), opts)
 }
 
 // Read reads an .xlsx workbook from its bytes. Sheets come in workbook (tab)
@@ -199,51 +218,51 @@ func (p *pkg) readWorkbook(opts Options) (*grid.Workbook, error) {
 	if err != nil {
 		return nil, err
 	}
-	var x xWorkbook
-	if err := decodeSmall(b, wbPart, &x); err != nil {
+	x, err := parseWorkbook(p.ctx, b, wbPart)
+	if err != nil {
 		return nil, err
 	}
 	rels, err := p.readRels(wbPart)
 	if err != nil {
 		return nil, err
 	}
-	if len(x.Sheets) > p.lim.MaxEntries {
-		return nil, fail(TooLarge, wbPart, "the workbook lists %d sheets", len(x.Sheets))
+	if len(x.sheets) > p.lim.MaxEntries {
+		return nil, fail(TooLarge, wbPart, "the workbook lists %d sheets", len(x.sheets))
 	}
 
 	wb := grid.New()
-	wb.Date1904 = parseBool(x.WorkbookPr.Date1904)
-	for _, n := range x.DefinedNames {
-		if n.LocalSheetID != nil || n.Name == "" || strings.HasPrefix(strings.ToLower(n.Name), "_xlnm.") {
+	wb.Date1904 = x.date1904
+	for _, n := range x.names {
+		if n.local || n.name == "" || strings.HasPrefix(strings.ToLower(n.name), "_xlnm.") {
 			continue
 		}
-		wb.AddName(n.Name, strings.TrimPrefix(strings.TrimSpace(n.Formula), "="))
+		wb.AddName(n.name, n.formula)
 	}
 
-	entries := make([]sheetEntry, 0, len(x.Sheets))
-	seenName := make(map[string]bool, len(x.Sheets))
-	seenPart := make(map[string]bool, len(x.Sheets))
+	entries := make([]sheetEntry, 0, len(x.sheets))
+	seenName := make(map[string]bool, len(x.sheets))
+	seenPart := make(map[string]bool, len(x.sheets))
 	anyParse := false
-	for _, xs := range x.Sheets {
-		if xs.Name == "" {
+	for _, xs := range x.sheets {
+		if xs.name == "" {
 			return nil, fail(Malformed, wbPart, "a sheet has no name")
 		}
-		if key := strings.ToLower(xs.Name); seenName[key] {
-			return nil, fail(Malformed, wbPart, "two sheets are named %q", xs.Name)
+		if key := strings.ToLower(xs.name); seenName[key] {
+			return nil, fail(Malformed, wbPart, "two sheets are named %q", xs.name)
 		} else {
 			seenName[key] = true
 		}
-		s := wb.AddSheet(xs.Name)
-		switch xs.State {
+		s := wb.AddSheet(xs.name)
+		switch xs.state {
 		case "hidden":
 			s.Visibility = grid.Hidden
 		case "veryHidden":
 			s.Visibility = grid.VeryHidden
 		}
 		e := sheetEntry{sheet: s}
-		r, ok := rels[xs.RID]
+		r, ok := rels[xs.rid]
 		if !ok {
-			return nil, fail(Malformed, wbPart, "sheet %q refers to relationship %q, which does not exist", xs.Name, xs.RID)
+			return nil, fail(Malformed, wbPart, "sheet %q refers to relationship %q, which does not exist", xs.name, xs.rid)
 		}
 		if r.kind == "worksheet" {
 			key := partKey(r.target)
@@ -252,7 +271,7 @@ func (p *pkg) readWorkbook(opts Options) (*grid.Workbook, error) {
 			}
 			seenPart[key] = true
 			e.part = r.target
-			e.parse = opts.Sheets == nil || opts.Sheets(xs.Name)
+			e.parse = opts.Sheets == nil || opts.Sheets(xs.name)
 			anyParse = anyParse || e.parse
 		}
 		entries = append(entries, e)
@@ -266,12 +285,14 @@ func (p *pkg) readWorkbook(opts Options) (*grid.Workbook, error) {
 	}
 	cells := 0
 	r := &sheetReader{
-		s:        newScanner(p.ctx, nil, ""),
-		sst:      sst,
-		formulas: opts.Formulas,
-		date1904: wb.Date1904,
-		cells:    &cells,
-		maxCells: p.lim.MaxCells,
+		s:         newScanner(p.ctx, nil, ""),
+		sst:       sst,
+		formulas:  opts.Formulas,
+		date1904:  wb.Date1904,
+		cells:     &cells,
+		maxCells:  p.lim.MaxCells,
+		expand:    p.lim.MaxTotalSize,
+		maxExpand: p.lim.MaxTotalSize,
 	}
 	for _, e := range entries {
 		if !e.parse {

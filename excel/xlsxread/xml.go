@@ -24,11 +24,15 @@ const (
 	tokEmpty                    // <a .../>
 )
 
-// attr is one attribute of the current tag; both slices point into the
-// part's bytes.
+// span is a range of the part's bytes. Spans rather than slices keep the
+// tokenizer's bookkeeping free of pointers, which the garbage collector
+// would otherwise have to track on every tag.
+type span struct{ start, end int32 }
+
+// attr is one attribute of the current tag.
 type attr struct {
-	local []byte // name without its prefix
-	value []byte // raw value, entities not decoded
+	local span // name without its prefix
+	value span // raw value, entities not decoded
 }
 
 // scanner walks the tags of one XML part.
@@ -42,7 +46,7 @@ type scanner struct {
 	local []byte // name without its prefix
 	attrs []attr
 
-	stack [][]byte // qualified names of the open elements
+	stack []span // qualified names of the open elements
 
 	scratch []byte // decoded text of the last text() call
 	abuf    []byte // decoded value of the last attrValue() call
@@ -74,6 +78,21 @@ func (s *scanner) errorf(format string, args ...any) error {
 
 func (s *scanner) depth() int { return len(s.stack) }
 
+// level returns the nesting level of the current tag: 0 for the root
+// element, 1 for its children, and so on.
+func (s *scanner) level() int {
+	if s.kind == tokStart {
+		return len(s.stack) - 1
+	}
+	return len(s.stack)
+}
+
+// bytes returns the bytes of a span.
+func (s *scanner) bytes(sp span) []byte { return s.b[sp.start:sp.end] }
+
+// top returns the name of the innermost open element.
+func (s *scanner) top() []byte { return s.bytes(s.stack[len(s.stack)-1]) }
+
 // next advances to the next tag, skipping character data, comments,
 // processing instructions and CDATA sections. It returns io.EOF at the end
 // of the part (an error if elements are still open), a *FileError for
@@ -92,7 +111,7 @@ func (s *scanner) next() error {
 		if i < 0 {
 			s.pos = len(s.b)
 			if len(s.stack) > 0 {
-				return s.errorf("the part ends inside <%s>", s.stack[len(s.stack)-1])
+				return s.errorf("the part ends inside <%s>", s.top())
 			}
 			return io.EOF
 		}
@@ -157,15 +176,19 @@ func localName(name []byte) []byte {
 func (s *scanner) startTag() error {
 	b := s.b
 	p := s.pos + 1
-	q := p
+	q, colon := p, -1
 	for q < len(b) && !isNameEnd(b[q]) {
+		if b[q] == ':' {
+			colon = q
+		}
 		q++
 	}
 	if q == p || b[p] == '<' {
 		return s.errorf("a tag has no name")
 	}
 	s.name = b[p:q]
-	s.local = localName(s.name)
+	s.local = b[max(p, colon+1):q]
+	name := span{int32(p), int32(q)}
 	s.attrs = s.attrs[:0]
 	for {
 		for q < len(b) && isSpace(b[q]) {
@@ -178,7 +201,7 @@ func (s *scanner) startTag() error {
 		case '>':
 			s.pos = q + 1
 			s.kind = tokStart
-			s.stack = append(s.stack, s.name)
+			s.stack = append(s.stack, name)
 			return nil
 		case '/':
 			if q+1 < len(b) && b[q+1] == '>' {
@@ -189,31 +212,35 @@ func (s *scanner) startTag() error {
 			return s.errorf("stray '/' in <%s>", s.name)
 		}
 		n := q
+		colon = -1
 		for q < len(b) && !isNameEnd(b[q]) {
+			if b[q] == ':' {
+				colon = q
+			}
 			q++
 		}
 		if q == n {
 			return s.errorf("bad attribute in <%s>", s.name)
 		}
-		an := b[n:q]
+		local := span{int32(max(n, colon+1)), int32(q)}
 		for q < len(b) && isSpace(b[q]) {
 			q++
 		}
 		if q >= len(b) || b[q] != '=' {
-			return s.errorf("attribute %s of <%s> has no value", an, s.name)
+			return s.errorf("attribute %s of <%s> has no value", b[n:q], s.name)
 		}
 		q++
 		for q < len(b) && isSpace(b[q]) {
 			q++
 		}
 		if q >= len(b) || (b[q] != '"' && b[q] != '\'') {
-			return s.errorf("attribute %s of <%s> is not quoted", an, s.name)
+			return s.errorf("attribute %s of <%s> is not quoted", s.bytes(local), s.name)
 		}
 		end := bytes.IndexByte(b[q+1:], b[q])
 		if end < 0 {
-			return s.errorf("unterminated attribute %s of <%s>", an, s.name)
+			return s.errorf("unterminated attribute %s of <%s>", s.bytes(local), s.name)
 		}
-		s.attrs = append(s.attrs, attr{local: localName(an), value: b[q+1 : q+1+end]})
+		s.attrs = append(s.attrs, attr{local: local, value: span{int32(q + 1), int32(q + 1 + end)}})
 		q += end + 2
 	}
 }
@@ -236,7 +263,7 @@ func (s *scanner) endTag() error {
 	if len(s.stack) == 0 {
 		return s.errorf("</%s> closes no element", name)
 	}
-	if top := s.stack[len(s.stack)-1]; !bytes.Equal(top, name) {
+	if top := s.top(); !bytes.Equal(top, name) {
 		return s.errorf("</%s> closes <%s>", name, top)
 	}
 	s.stack = s.stack[:len(s.stack)-1]
@@ -293,7 +320,7 @@ func (s *scanner) text() ([]byte, error) {
 		i := bytes.IndexByte(b[s.pos:], '<')
 		if i < 0 {
 			s.pos = len(b)
-			return nil, s.errorf("the part ends inside <%s>", s.stack[len(s.stack)-1])
+			return nil, s.errorf("the part ends inside <%s>", s.top())
 		}
 		if out, err = s.appendCharData(out, b[s.pos:s.pos+i]); err != nil {
 			return nil, err
@@ -328,7 +355,7 @@ func (s *scanner) text() ([]byte, error) {
 				return nil, err
 			}
 		default:
-			return nil, s.errorf("unexpected element inside <%s>", s.stack[len(s.stack)-1])
+			return nil, s.errorf("unexpected element inside <%s>", s.top())
 		}
 	}
 }
@@ -336,10 +363,11 @@ func (s *scanner) text() ([]byte, error) {
 // attrValue returns an attribute's value with entities decoded; the result
 // is valid until the next call.
 func (s *scanner) attrValue(a attr) ([]byte, error) {
-	if bytes.IndexByte(a.value, '&') < 0 {
-		return a.value, nil
+	v := s.bytes(a.value)
+	if bytes.IndexByte(v, '&') < 0 {
+		return v, nil
 	}
-	v, err := s.appendCharData(s.abuf[:0], a.value)
+	v, err := s.appendCharData(s.abuf[:0], v)
 	s.abuf = v
 	return v, err
 }
@@ -347,8 +375,8 @@ func (s *scanner) attrValue(a attr) ([]byte, error) {
 // attr returns the raw value of the attribute with the given local name.
 func (s *scanner) attr(local string) ([]byte, bool) {
 	for _, a := range s.attrs {
-		if string(a.local) == local {
-			return a.value, true
+		if string(s.bytes(a.local)) == local {
+			return s.bytes(a.value), true
 		}
 	}
 	return nil, false

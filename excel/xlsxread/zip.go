@@ -18,8 +18,8 @@ import (
 // legitimately compress well.
 const ratioFloor = 1 << 20
 
-// maxMetaPart bounds the small parts read with encoding/xml (relationships
-// and workbook.xml); real ones are a few kilobytes.
+// maxMetaPart bounds the small parts (relationships and workbook.xml);
+// real ones are a few kilobytes.
 const maxMetaPart = 16 << 20
 
 // cfbMagic starts every OLE compound file: legacy .xls/.doc files and
@@ -29,6 +29,7 @@ const cfbMagic = "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 // pkg is an opened .xlsx zip package.
 type pkg struct {
 	ctx   context.Context
+	data  []byte // the whole file
 	zr    *zip.Reader
 	files map[string]*zip.File // by normalised name, see partKey
 	lim   Limits
@@ -70,7 +71,7 @@ func openPackage(ctx context.Context, data []byte, lim Limits) (*pkg, error) {
 	if len(zr.File) > lim.MaxEntries {
 		return nil, fail(TooLarge, "", "the zip has %d entries, more than the limit of %d", len(zr.File), lim.MaxEntries)
 	}
-	p := &pkg{ctx: ctx, zr: zr, lim: lim, files: make(map[string]*zip.File, len(zr.File))}
+	p := &pkg{ctx: ctx, data: data, zr: zr, lim: lim, files: make(map[string]*zip.File, len(zr.File))}
 	for _, f := range zr.File {
 		k := partKey(f.Name)
 		if _, dup := p.files[k]; !dup {
@@ -173,10 +174,10 @@ func (p *pkg) file(name string) *zip.File { return p.files[partKey(name)] }
 // read inflates a part into the package's reusable buffer, which stays
 // valid until the next call. It checks the declared sizes against the
 // limits before inflating, counts the bytes while inflating (a part may
-// never inflate to more than its header declares), and verifies the CRC-32:
-// a part that fails it is refused as Damaged. That is deliberate: the data
-// of a part with a wrong checksum cannot be trusted, and Excel itself
-// reports such a file as corrupt.
+// never inflate to more than its header declares), and verifies the CRC-32
+// recorded in the zip directory (a zero CRC counts as not recorded, as in
+// archive/zip): a part that fails it is refused as Damaged, deliberately,
+// since its data cannot be trusted.
 func (p *pkg) read(f *zip.File, limit int64) ([]byte, error) {
 	name := strings.ReplaceAll(f.Name, "\\", "/")
 	declared := f.UncompressedSize64
@@ -190,10 +191,16 @@ func (p *pkg) read(f *zip.File, limit int64) ([]byte, error) {
 		return nil, fail(TooLarge, name, "the part inflates %d times (%d to %d bytes), more than the limit of %d",
 			declared/max(f.CompressedSize64, 1), f.CompressedSize64, declared, p.lim.MaxRatio)
 	}
-	raw, err := f.OpenRaw()
+	// The compressed bytes are read straight from memory: a bytes.Reader is
+	// an io.ByteReader, which spares flate a buffering layer.
+	off, err := f.DataOffset()
 	if err != nil {
 		return nil, &FileError{Problem: Damaged, Part: name, Err: err}
 	}
+	if off < 0 || f.CompressedSize64 > uint64(len(p.data)) || off > int64(len(p.data))-int64(f.CompressedSize64) {
+		return nil, fail(Damaged, name, "the part's data runs past the end of the file")
+	}
+	raw := bytes.NewReader(p.data[off : off+int64(f.CompressedSize64)])
 	var r io.Reader
 	switch f.Method {
 	case zip.Store:
@@ -208,19 +215,26 @@ func (p *pkg) read(f *zip.File, limit int64) ([]byte, error) {
 	default:
 		return nil, fail(Unsupported, name, "the part is compressed with method %d, which only some zip tools use", f.Method)
 	}
-	// Room for one byte more than declared, to detect a part that inflates
-	// to more than its header says.
+	// Read at most one byte more than declared, to detect a part that
+	// inflates to more than its header says. The buffer starts at what the
+	// compressed size makes likely and grows with the data, so that a lying
+	// header cannot make the reader allocate much more than it inflates.
 	want := int(declared) + 1
 	if cap(p.buf) < want {
-		p.buf = make([]byte, 0, want)
+		p.buf = make([]byte, 0, min(want, max(8*int(min(f.CompressedSize64, declared)), 64<<10)))
 	}
-	buf := p.buf[:want]
-	n := 0
+	buf := p.buf[:cap(p.buf)]
+	n, stalls := 0, 0
 	for n < want {
 		if err := p.ctx.Err(); err != nil {
 			return nil, err
 		}
-		m, err := r.Read(buf[n:min(want, n+1<<20)])
+		if n == len(buf) {
+			grown := make([]byte, min(want, 2*len(buf)))
+			copy(grown, buf[:n])
+			buf = grown
+		}
+		m, err := r.Read(buf[n:min(want, len(buf), n+1<<20)])
 		n += m
 		if err == io.EOF {
 			break
@@ -228,7 +242,13 @@ func (p *pkg) read(f *zip.File, limit int64) ([]byte, error) {
 		if err != nil {
 			return nil, &FileError{Problem: Damaged, Part: name, Err: err}
 		}
+		if m == 0 {
+			if stalls++; stalls > 100 {
+				return nil, &FileError{Problem: Damaged, Part: name, Err: io.ErrNoProgress}
+			}
+		}
 	}
+	p.buf = buf[:0]
 	if n > int(declared) {
 		return nil, p.overflow(r, f, name, n, limit)
 	}
@@ -253,7 +273,7 @@ func (p *pkg) overflow(r io.Reader, f *zip.File, name string, n int, limit int64
 	}
 	total := int64(n)
 	sink := make([]byte, 32<<10)
-	for total <= bound {
+	for stalls := 0; total <= bound; {
 		if err := p.ctx.Err(); err != nil {
 			return err
 		}
@@ -264,6 +284,11 @@ func (p *pkg) overflow(r io.Reader, f *zip.File, name string, n int, limit int64
 		}
 		if err != nil {
 			return &FileError{Problem: Damaged, Part: name, Err: err}
+		}
+		if m == 0 {
+			if stalls++; stalls > 100 {
+				return &FileError{Problem: Damaged, Part: name, Err: io.ErrNoProgress}
+			}
 		}
 	}
 	if total > bound {
