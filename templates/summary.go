@@ -15,7 +15,7 @@ const SummarySheetName = "Summary"
 
 // summaryStyles are the styles of the summary tabs and workbook.
 type summaryStyles struct {
-	title, note, header, label, bold                   *grid.Style
+	title, note, header, label, bold                  *grid.Style
 	money, moneyBold, percent, percentBold, good, bad *grid.Style
 }
 
