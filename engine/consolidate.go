@@ -38,8 +38,7 @@ func typeIndex(t AccountType) int {
 // totalled by department, for every node of the hierarchy and the company,
 // by account, account group and account type, by month and for the year.
 // Consolidate builds it once; afterwards it is only read, so its methods
-// are safe for concurrent use. It keeps the submissions it was given: do
-// not change them afterwards.
+// are safe for concurrent use.
 //
 // Departments are nodes 0..n-1 in cycle order and node n is the company
 // (the parent of every root). Measures are the accounts in chart order,
@@ -80,6 +79,14 @@ type Consolidation struct {
 	members map[string]map[string]int // dimension → member → position
 
 	tab table
+
+	// register is the gap register; registerAt the positions of each
+	// department's rows in it.
+	register   []Gap
+	registerAt map[int][]int
+	// resolved keeps the bridge resolution of each set of types asked for.
+	mu       sync.Mutex
+	resolved map[uint8]*resolution
 }
 
 // targetKey names the targets of one department on one measure.
@@ -102,11 +109,12 @@ const allMonths = 1<<MonthsPerYear - 1
 
 // Consolidate totals the submissions of a cycle. Submissions of departments
 // that are not leaves, of unknown departments or accounts, for another
-// cycle, or two for one department are errors, as are
-// a department hierarchy with a loop and targets that name unknown things or
-// repeat one another (see Cycle.Validate); every problem is reported,
-// joined. Money amounts are expected in whole cents as the harvest leaves
-// them, but any amount is totalled exactly.
+// cycle, or two for one department are errors, as are a department
+// hierarchy with a loop and targets that name unknown things or repeat one
+// another (see Cycle.Validate); every problem is reported, joined. Money is
+// expected in whole cents, as the harvest leaves it, but every amount is
+// totalled exactly. The consolidation keeps the cycle and the submissions:
+// do not change them afterwards.
 func Consolidate(c *Cycle, subs []*Submission) (*Consolidation, error) {
 	return consolidate(c, subs, true)
 }
@@ -143,6 +151,7 @@ func consolidate(c *Cycle, subs []*Submission, fast bool) (*Consolidation, error
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	k.computeGaps()
 	return k, nil
 }
 
@@ -340,12 +349,15 @@ func memberOf(s *Submission, line int, dim string, members map[string]int) (int,
 	return 0, fmt.Errorf("department %q, line %d: %q is not a member of dimension %q", s.Department, line+1, id, dim)
 }
 
+// linesPerWorker is the fewest plan lines worth a goroutine of their own.
+const linesPerWorker = 10000
+
 // total adds the submissions into the leaves' rows, derives the groups and
 // types, and rolls the rows up the hierarchy. Leaves are independent, so
 // they are added on every processor; the roll-up follows. It returns the
 // lines it cannot place, in leaf order.
 func (k *Consolidation) total() []error {
-	k.tab = newTable(k.fast, k.nodes*k.measures, k.scales)
+	k.tab = newTable(k.fast, k.nodes*k.measures, func(row int) int32 { return k.scales[row%k.measures] })
 	k.missing = make([]int, k.nodes)
 	var leaves []int
 	lines := 0
@@ -360,7 +372,7 @@ func (k *Consolidation) total() []error {
 		}
 	}
 	errs := make([][]error, len(leaves))
-	workers := max(1, min(runtime.GOMAXPROCS(0), lines/10000))
+	workers := max(1, min(runtime.GOMAXPROCS(0), lines/linesPerWorker))
 	var wg sync.WaitGroup
 	next, share := 0, lines/workers+1
 	for w := range workers {
@@ -649,7 +661,7 @@ func (k *Consolidation) Pivot(dim, dept string) ([]PivotRow, error) {
 	members := k.members[dim]
 	nA := len(k.cycle.Accounts)
 	nM := len(d.Members) + 1 // the last is Unassigned
-	tab := newTable(k.fast, nM*nA, k.scales[:nA])
+	tab := newTable(k.fast, nM*nA, func(row int) int32 { return k.scales[row%nA] })
 	for _, leaf := range k.leafOrder[k.firstLeaf[n]:k.endLeaf[n]] {
 		s := k.subs[leaf]
 		if s == nil {

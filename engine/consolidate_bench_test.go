@@ -41,3 +41,25 @@ func BenchmarkConsolidate(b *testing.B) { benchConsolidate(b, true) }
 
 // BenchmarkConsolidateDecimal times the same on the decimal reference path.
 func BenchmarkConsolidateDecimal(b *testing.B) { benchConsolidate(b, false) }
+
+// BenchmarkPivotAndGapsByDimension times cutting the consolidated plan of
+// the benchmark cycle by a dimension: the company's pivot and the gaps by
+// member.
+func BenchmarkPivotAndGapsByDimension(b *testing.B) {
+	c, subs, amounts := benchCycle(b)
+	k, err := Consolidate(c, subs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := k.Pivot("project", ""); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := k.GapsByDimension("project"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(amounts)*float64(b.N)/b.Elapsed().Seconds(), "amounts/s")
+}

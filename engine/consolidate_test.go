@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -125,7 +126,11 @@ func bothPaths(t *testing.T, c *Cycle, subs []*Submission, test func(t *testing.
 
 func assertDec(t *testing.T, want string, got decimal.Decimal, msgAndArgs ...any) {
 	t.Helper()
-	assert.True(t, d(want).Equal(got), append([]any{"want %s, got %s", want, got}, msgAndArgs...)...)
+	msg := ""
+	if len(msgAndArgs) > 0 {
+		msg = fmt.Sprintf(msgAndArgs[0].(string), msgAndArgs[1:]...)
+	}
+	assert.True(t, d(want).Equal(got), "want %s, got %s: %s", want, got, msg)
 }
 
 func TestConsolidateRollsUpThroughTwoLevels(t *testing.T) {

@@ -45,8 +45,8 @@ func pow10(n int32) int64 {
 	return p
 }
 
-// table is an exact store of rows of thirteen amounts. scales gives the
-// scale of each row: row r has scale scales[r%len(scales)].
+// table is an exact store of rows of thirteen amounts. Each row has a
+// scale, the fixed-point store's unit: 10^-scale.
 type table interface {
 	// addMonths adds twelve monthly amounts to a row's months and year.
 	addMonths(row int, months *[MonthsPerYear]decimal.Decimal)
@@ -62,24 +62,24 @@ type table interface {
 }
 
 // newTable returns an empty store of n rows, fixed-point or decimal.
-func newTable(fast bool, rows int, scales []int32) table {
+func newTable(fast bool, rows int, scaleOf func(row int) int32) table {
 	if fast {
-		return &fixedTable{v: make([]int64, rows*slots), scales: scales}
+		return &fixedTable{v: make([]int64, rows*slots), scaleOf: scaleOf}
 	}
 	return &decimalTable{v: make([]decimal.Decimal, rows*slots)}
 }
 
 // fixedTable is the fixed-point store.
 type fixedTable struct {
-	v      []int64
-	scales []int32
+	v       []int64
+	scaleOf func(row int) int32
 	// big holds the exact totals of the cells marked spilled. Leaves are
 	// added concurrently, each to its own rows, so big is guarded by mu.
 	mu  sync.Mutex
 	big map[int]decimal.Decimal
 }
 
-func (t *fixedTable) scale(row int) int32 { return t.scales[row%len(t.scales)] }
+func (t *fixedTable) scale(row int) int32 { return t.scaleOf(row) }
 
 // toUnits returns x as a count of 10^-scale units, and false when x has
 // more digits than the scale or does not fit an int64.

@@ -146,9 +146,43 @@ type Gap struct {
 // subtree over the target's account or group for its month or the year
 // (planning_math 7.1: gap = target − bottom-up). A target on a department
 // and one on its parent both get a row; Bridge counts each amount once.
-func (k *Consolidation) Gaps() []Gap {
-	gaps := make([]Gap, 0, len(k.cycle.Targets))
-	for _, t := range k.cycle.Targets {
+func (k *Consolidation) Gaps() []Gap { return cloneGaps(k.register, nil) }
+
+// GapsOf returns the rows of the gap register for the targets set on one
+// department (not those below it), in cycle order.
+func (k *Consolidation) GapsOf(dept string) []Gap {
+	n, ok := k.node[dept]
+	if !ok {
+		return nil
+	}
+	return cloneGaps(k.register, k.registerAt[n])
+}
+
+// cloneGaps copies the rows of the register (or those at positions), so
+// that callers cannot change the consolidation's own.
+func cloneGaps(register []Gap, positions []int) []Gap {
+	if positions == nil {
+		positions = make([]int, len(register))
+		for i := range positions {
+			positions[i] = i
+		}
+	}
+	gaps := make([]Gap, len(positions))
+	for i, p := range positions {
+		gaps[i] = register[p]
+		if pct := register[p].GapPct; pct != nil {
+			c := *pct
+			gaps[i].GapPct = &c
+		}
+	}
+	return gaps
+}
+
+// computeGaps builds the gap register once.
+func (k *Consolidation) computeGaps() {
+	k.register = make([]Gap, 0, len(k.cycle.Targets))
+	k.registerAt = map[int][]int{}
+	for i, t := range k.cycle.Targets {
 		n := k.node[t.Department]
 		m, _ := k.measureOf(t.Account, t.Group)
 		s, _ := slotOf(t.Period)
@@ -167,9 +201,9 @@ func (k *Consolidation) Gaps() []Gap {
 		default:
 			g.Favourable = g.Gap.IsZero()
 		}
-		gaps = append(gaps, g)
+		k.register = append(k.register, g)
+		k.registerAt[n] = append(k.registerAt[n], i)
 	}
-	return gaps
 }
 
 func (k *Consolidation) directionOf(measure int) Favourable {
@@ -267,16 +301,67 @@ type bridgeUnit struct {
 	counted bool
 }
 
-// bridge resolves the targets on the given types into a laminar family of
-// units (every two are nested or disjoint) and returns them in processing
-// order, with the targets it could not place.
-func (k *Consolidation) bridge(types []AccountType) (units []bridgeUnit, unplaced []Target) {
+// resolution is the targets on a set of types resolved for a bridge.
+type resolution struct {
+	// units are in processing order, broadest first.
+	units    []bridgeUnit
+	unplaced []Target
+	// targetAt holds, for each node, the sum of the outermost counted
+	// targets set on it or below it; hasAt whether there is any.
+	targetAt []decimal.Decimal
+	hasAt    []bool
+	bridge   Bridge
+}
+
+// typeMask returns the bit set of some account types.
+func typeMask(types []AccountType) uint8 {
 	var want uint8
 	for _, t := range types {
 		if i := typeIndex(t); i >= 0 {
 			want |= 1 << i
 		}
 	}
+	return want
+}
+
+// resolve returns the resolution of the targets on the types of a mask,
+// computed once and kept.
+func (k *Consolidation) resolve(want uint8) *resolution {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if r, ok := k.resolved[want]; ok {
+		return r
+	}
+	if k.resolved == nil {
+		k.resolved = map[uint8]*resolution{}
+	}
+	r := &resolution{}
+	r.units, r.unplaced = k.bridgeUnits(want)
+	r.targetAt, r.hasAt = make([]decimal.Decimal, k.nodes), make([]bool, k.nodes)
+	for _, u := range r.units {
+		if !u.counted {
+			continue
+		}
+		stop := -1
+		if u.parent >= 0 {
+			stop = r.units[u.parent].node
+		}
+		// u is outermost in the subtrees from its node up to below its
+		// parent's node.
+		for x := u.node; x >= 0 && (stop < 0 || !k.inSubtree(stop, x)); x = k.parent[x] {
+			r.targetAt[x] = r.targetAt[x].Add(u.target)
+			r.hasAt[x] = true
+		}
+	}
+	r.bridge = k.makeBridge(want, r)
+	k.resolved[want] = r
+	return r
+}
+
+// bridgeUnits resolves the targets on the types of a mask into a laminar
+// family of units (every two are nested or disjoint) and returns them in
+// processing order, with the targets it could not place.
+func (k *Consolidation) bridgeUnits(want uint8) (units []bridgeUnit, unplaced []Target) {
 	var left []int
 	for key, ts := range k.targets {
 		have := k.typesOf(key.measure)
@@ -360,13 +445,12 @@ func (k *Consolidation) maskedPlan(n, measure int, mask uint16) decimal.Decimal 
 	return sum
 }
 
-// typesPlan returns a node's full-year plan on the accounts of some types.
-func (k *Consolidation) typesPlan(n int, types []AccountType) decimal.Decimal {
+// typesPlan returns a node's full-year plan on the accounts of the types
+// of a mask.
+func (k *Consolidation) typesPlan(n int, want uint8) decimal.Decimal {
 	sum := decimal.Zero
-	var done uint8
-	for _, t := range types {
-		if i := typeIndex(t); i >= 0 && done&(1<<i) == 0 {
-			done |= 1 << i
+	for i := range numTypes {
+		if want&(1<<i) != 0 {
 			sum = sum.Add(k.tab.get(k.row(n, k.typeMeasure(i)), yearSlot))
 		}
 	}
@@ -388,13 +472,19 @@ func (k *Consolidation) typesPlan(n int, types []AccountType) decimal.Decimal {
 // both be counted: the broader one (higher department, then group before
 // account, then more months) is, the other is listed in Unplaced.
 func (k *Consolidation) Bridge(types ...AccountType) Bridge {
-	b := Bridge{Types: types, Plan: k.typesPlan(k.company, types)}
-	units, unplaced := k.bridge(types)
-	b.Unplaced = unplaced
+	b := k.resolve(typeMask(types)).bridge
+	b.Types = slices.Clone(types)
+	b.Steps = slices.Clone(b.Steps)
+	b.Unplaced = slices.Clone(b.Unplaced)
+	return b
+}
+
+// makeBridge builds the bridge of a resolution.
+func (k *Consolidation) makeBridge(want uint8, r *resolution) Bridge {
+	b := Bridge{Plan: k.typesPlan(k.company, want), Target: decimal.Zero, Unplaced: r.unplaced}
 	steps := make(map[int]decimal.Decimal)
 	covered := decimal.Zero
-	b.Target = decimal.Zero
-	for _, u := range units {
+	for _, u := range r.units {
 		if !u.counted {
 			continue
 		}
@@ -404,7 +494,7 @@ func (k *Consolidation) Bridge(types ...AccountType) Bridge {
 			b.Target = b.Target.Add(u.target)
 			covered = covered.Add(u.plan)
 		} else {
-			p := units[u.parent].node
+			p := r.units[u.parent].node
 			steps[p] = steps[p].Sub(gap)
 		}
 	}
@@ -434,18 +524,10 @@ func (k *Consolidation) Totals(dept string, types ...AccountType) (plan, target,
 	if !ok {
 		return decimal.Zero, decimal.Zero, decimal.Zero, false
 	}
-	plan, target = k.typesPlan(n, types), decimal.Zero
-	units, _ := k.bridge(types)
-	for _, u := range units {
-		if !u.counted || !k.inSubtree(u.node, n) {
-			continue
-		}
-		if u.parent >= 0 && k.inSubtree(units[u.parent].node, n) {
-			continue
-		}
-		target, has = target.Add(u.target), true
-	}
-	return plan, target, target.Sub(plan), has
+	want := typeMask(types)
+	r := k.resolve(want)
+	plan, target = k.typesPlan(n, want), r.targetAt[n]
+	return plan, target, target.Sub(plan), r.hasAt[n]
 }
 
 // GapShare returns a department's gap on some types (as Totals gives it)
@@ -453,7 +535,7 @@ func (k *Consolidation) Totals(dept string, types ...AccountType) (plan, target,
 // department has no target on them or the company's gap is zero.
 func (k *Consolidation) GapShare(dept string, types ...AccountType) (decimal.Decimal, bool) {
 	_, _, gap, has := k.Totals(dept, types...)
-	_, _, company, _ := k.Totals("", types...)
+	company := k.resolve(typeMask(types)).bridge.Gap
 	if !has || company.IsZero() {
 		return decimal.Zero, false
 	}
@@ -495,13 +577,15 @@ func (k *Consolidation) GapsByDimension(dim string) ([]DimensionGap, error) {
 		return nil, fmt.Errorf("gaps by dimension: unknown dimension %q", dim)
 	}
 	// The targets to count: no target on the same measure above overlaps.
-	type rowKey struct{ node, measure int }
-	masks := map[rowKey]uint16{}
+	masks := map[targetKey]uint16{}
 	for key, ts := range k.targets {
-		masks[rowKey(key)] = ts.mask
+		masks[key] = ts.mask
 	}
 	var counted []int
-	nodeSlot, measureSlot := map[int]int{}, map[int]int{}
+	pairAt := map[targetKey]int{} // department and measure → pair
+	var pairs []targetKey
+	pairsAt := make([][]int, k.nodes)
+	measureSlot := map[int]int{}
 	var measures []int
 	for i, t := range k.cycle.Targets {
 		n := k.node[t.Department]
@@ -512,45 +596,41 @@ func (k *Consolidation) GapsByDimension(dim string) ([]DimensionGap, error) {
 		}
 		nested := false
 		for x := k.parent[n]; x >= 0 && !nested; x = k.parent[x] {
-			nested = masks[rowKey{x, m}]&mask != 0
+			nested = masks[targetKey{x, m}]&mask != 0
 		}
 		if nested {
 			continue
 		}
 		counted = append(counted, i)
-		if _, ok := nodeSlot[n]; !ok {
-			nodeSlot[n] = len(nodeSlot)
+		if _, ok := pairAt[targetKey{n, m}]; !ok {
+			pairAt[targetKey{n, m}] = len(pairs)
+			pairsAt[n] = append(pairsAt[n], len(pairs))
+			pairs = append(pairs, targetKey{n, m})
 		}
 		if _, ok := measureSlot[m]; !ok {
 			measureSlot[m] = len(measures)
 			measures = append(measures, m)
 		}
 	}
-	// The plan of each counted department by member on each measure.
-	nMem := len(d.Members) + 1
-	nMeas := len(measures)
-	scales := make([]int32, nMeas)
-	for i, m := range measures {
-		scales[i] = k.scales[m]
-	}
-	if nMeas == 0 {
+	if len(counted) == 0 {
 		return nil, nil
 	}
-	tab := newTable(k.fast, len(nodeSlot)*nMem*nMeas, scales)
+	// The plan by member of each department and measure counted: row
+	// pair × members + member.
+	nMem := len(d.Members) + 1
+	tab := newTable(k.fast, len(pairs)*nMem, func(row int) int32 { return k.scales[pairs[row/nMem].measure] })
 	members := k.members[dim]
-	var slotsUp []int
+	var up []int
 	for _, leaf := range k.leafOrder {
 		s := k.subs[leaf]
 		if s == nil {
 			continue
 		}
-		slotsUp = slotsUp[:0]
+		up = up[:0]
 		for x := leaf; x >= 0; x = k.parent[x] {
-			if j, ok := nodeSlot[x]; ok {
-				slotsUp = append(slotsUp, j)
-			}
+			up = append(up, pairsAt[x]...)
 		}
-		if len(slotsUp) == 0 {
+		if len(up) == 0 {
 			continue
 		}
 		for i := range s.Lines {
@@ -560,18 +640,16 @@ func (k *Consolidation) GapsByDimension(dim string) ([]DimensionGap, error) {
 				return nil, fmt.Errorf("gaps by dimension: %w", err)
 			}
 			a := k.account[l.Account]
-			for _, m := range []int{a, k.groupMeasureOf(a)} {
-				mi, ok := measureSlot[m]
-				if !ok {
-					continue
-				}
-				for _, j := range slotsUp {
-					tab.addMonths((j*nMem+mem)*nMeas+mi, &l.Months)
+			g := k.groupMeasureOf(a)
+			for _, p := range up {
+				if m := pairs[p].measure; m == a || m == g {
+					tab.addMonths(p*nMem+mem, &l.Months)
 				}
 			}
 		}
 	}
 	// Allocate each counted gap and total by member and measure.
+	nMeas := len(measures)
 	plans := make([]decimal.Decimal, nMem*nMeas)
 	parts := make([]decimal.Decimal, nMem*nMeas)
 	weights := make([]decimal.Decimal, nMem)
@@ -579,11 +657,11 @@ func (k *Consolidation) GapsByDimension(dim string) ([]DimensionGap, error) {
 		t := k.cycle.Targets[i]
 		n := k.node[t.Department]
 		m, _ := k.measureOf(t.Account, t.Group)
-		j, mi := nodeSlot[n], measureSlot[m]
+		p, mi := pairAt[targetKey{n, m}], measureSlot[m]
 		s, _ := slotOf(t.Period)
 		plan := k.tab.get(k.row(n, m), s)
 		for mem := range nMem {
-			weights[mem] = tab.get((j*nMem+mem)*nMeas+mi, s)
+			weights[mem] = tab.get(p*nMem+mem, s)
 		}
 		for mem, part := range allocate(t.Amount.Sub(plan), weights) {
 			plans[mem*nMeas+mi] = plans[mem*nMeas+mi].Add(weights[mem])
@@ -620,6 +698,24 @@ func (k *Consolidation) groupMeasureOf(a int) int {
 	return -1
 }
 
+// decimalPlaces returns the number of digits of d after the decimal point,
+// trailing zeros left out: 1.500 has one.
+func decimalPlaces(d decimal.Decimal) int32 {
+	exp := d.Exponent()
+	if exp >= 0 || d.IsZero() {
+		return 0
+	}
+	c, r, ten := d.Coefficient(), new(big.Int), big.NewInt(10)
+	for exp < 0 {
+		q, _ := new(big.Int).QuoRem(c, ten, r)
+		if r.Sign() != 0 {
+			break
+		}
+		c, exp = q, exp+1
+	}
+	return -exp
+}
+
 // allocate splits total into parts proportional to weights, by largest
 // remainder, so that the parts add up to total exactly. Parts have the
 // digits of total, at least cents. Ties go to the earlier part; a negative
@@ -651,7 +747,7 @@ func allocate(total decimal.Decimal, weights []decimal.Decimal) []decimal.Decima
 			w.Neg(w)
 		}
 	}
-	places := max(MinorUnits, -total.Exponent())
+	places := max(MinorUnits, decimalPlaces(total))
 	units := total.Abs().Shift(places).BigInt()
 	// Floor division leaves remainders in [0, sum), so what is left to
 	// hand out one unit at a time is fewer than n units.

@@ -130,6 +130,9 @@ func (b *builder) sheet(s *grid.Sheet, part string) error {
 			return fmt.Errorf("tab colour: %w", err)
 		}
 	}
+	if err := pageSetup(f, name, s.Page); err != nil {
+		return err
+	}
 	cols := make([]int, 0, len(s.ColWidths))
 	for c := range s.ColWidths {
 		cols = append(cols, c)
@@ -306,6 +309,30 @@ func (b *builder) cell(c grid.Cell) (excelize.Cell, error) {
 }
 
 // panes freezes the rows above and the columns left of at.
+// pageSetup applies a sheet's print layout.
+func pageSetup(f *excelize.File, name string, p grid.PageSetup) error {
+	if p == (grid.PageSetup{}) {
+		return nil
+	}
+	opts := &excelize.PageLayoutOptions{}
+	if p.Landscape {
+		o := "landscape"
+		opts.Orientation = &o
+	}
+	if p.FitToWidth {
+		one, any := 1, 0
+		opts.FitToWidth, opts.FitToHeight = &one, &any
+		fit := true
+		if err := f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+			return fmt.Errorf("fit to page: %w", err)
+		}
+	}
+	if err := f.SetPageLayout(name, opts); err != nil {
+		return fmt.Errorf("page layout: %w", err)
+	}
+	return nil
+}
+
 func panes(at grid.Ref) *excelize.Panes {
 	p := &excelize.Panes{Freeze: true, XSplit: max(at.Col-1, 0), YSplit: max(at.Row-1, 0), TopLeftCell: at.String()}
 	switch {

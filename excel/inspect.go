@@ -244,6 +244,12 @@ func (in *inspector) sheet(s *grid.Sheet, part string) error {
 	if props.TabColorRGB != nil {
 		s.TabColor = argbToRGB(*props.TabColorRGB)
 	}
+	layout, err := f.GetPageLayout(name)
+	if err != nil {
+		return fmt.Errorf("page layout: %w", err)
+	}
+	s.Page.Landscape = layout.Orientation != nil && *layout.Orientation == "landscape"
+	s.Page.FitToWidth = props.FitToPage != nil && *props.FitToPage && layout.FitToWidth != nil && *layout.FitToWidth == 1
 	if xs.Drawing != nil {
 		if err := in.charts(s, part, xs.Drawing.RID); err != nil {
 			return fmt.Errorf("charts: %w", err)

@@ -36,6 +36,9 @@ func (t *Department) Version() int { return t.spec.Version }
 // Spec returns the template's spec.
 func (t *Department) Spec() *Spec { return t.spec }
 
+// printWide prints a sheet across the page: month tables are wide.
+func printWide() grid.PageSetup { return grid.PageSetup{Landscape: true, FitToWidth: true} }
+
 // Fixed rows of the input sheets.
 const (
 	planHeaderRow  = 4
@@ -238,6 +241,7 @@ func (t *Department) renderPlan(wb *grid.Workbook, d engine.Department, st style
 	l := t.plan()
 	s := wb.AddSheet(t.spec.Sheets.Plan)
 	s.Protection = &grid.Protection{}
+	s.Page = printWide()
 	s.Freeze = grid.R(planFirstRow, l.firstMonth)
 	t.title(s, d, "plan", st)
 	s.Set(grid.R(2, 1), grid.Cell{Value: grid.Str(fmt.Sprintf("Amounts in %s by fiscal month. Type in the yellow cells; lines start from last year's actuals where known.", t.cycle.Currency)), Style: st.subtitle})
@@ -361,6 +365,7 @@ func (t *Department) renderPlan(wb *grid.Workbook, d engine.Department, st style
 func (t *Department) renderDrivers(wb *grid.Workbook, st styles) {
 	s := wb.AddSheet(t.spec.Sheets.Drivers)
 	s.Protection = &grid.Protection{}
+	s.Page = printWide()
 	s.Freeze = grid.R(tableFirstRow, 2)
 	s.Set(grid.R(1, 1), grid.Cell{Value: grid.Str("Revenue drivers by fiscal month"), Style: st.title})
 	s.ColWidths = map[int]float64{1: 26, 2 + engine.MonthsPerYear: 60}
@@ -416,6 +421,7 @@ func (t *Department) renderDrivers(wb *grid.Workbook, st styles) {
 func (t *Department) renderHeadcount(wb *grid.Workbook, st styles) {
 	s := wb.AddSheet(t.spec.Sheets.Headcount)
 	s.Protection = &grid.Protection{}
+	s.Page = printWide()
 	s.Freeze = grid.R(tableFirstRow, 1)
 	s.Set(grid.R(1, 1), grid.Cell{Value: grid.Str("Headcount plan: new roles"), Style: st.title})
 	heads := []string{hcRole: "Role", hcCount: "Count", hcStart: "Start month", hcSalary: "Annual salary",
@@ -466,6 +472,7 @@ func (t *Department) renderHeadcount(wb *grid.Workbook, st styles) {
 func (t *Department) renderAssumptions(wb *grid.Workbook, st styles) {
 	s := wb.AddSheet(t.spec.Sheets.Assumptions)
 	s.Protection = &grid.Protection{}
+	s.Page = printWide()
 	s.Freeze = grid.R(tableFirstRow, 1)
 	s.Set(grid.R(1, 1), grid.Cell{Value: grid.Str("Assumptions register: the drivers your plan rests on"), Style: st.title})
 	heads := []string{asDriver: "Driver", asFrom: "From", asTo: "To", asStatus: "Maintained or changed",

@@ -43,6 +43,7 @@ func (t *Department) FinanceSummary(k *engine.Consolidation, by, asOf string, le
 	t.financeWaterfall(wb, k, st)
 	for _, s := range wb.Sheets {
 		s.Protection = &grid.Protection{}
+		s.Page = printWide()
 	}
 	return wb, nil
 }
@@ -50,7 +51,7 @@ func (t *Department) FinanceSummary(k *engine.Consolidation, by, asOf string, le
 func (t *Department) financeOverview(wb *grid.Workbook, k *engine.Consolidation, st summaryStyles, asOf string, leftOut []string) {
 	c := t.cycle
 	s := wb.AddSheet(financeOverview)
-	s.ColWidths = map[int]float64{1: 36, 2: 18, 3: 18, 4: 18, 5: 10, 6: 14}
+	s.ColWidths = map[int]float64{1: 34, 2: 34, 3: 18, 4: 18, 5: 18, 6: 10, 7: 14}
 	w := &sheetWriter{s: s, row: 1}
 	w.cell(1, grid.Str(fmt.Sprintf("%s · %s plan: bottom-up against top-down", c.Company, c.Year.Name())), st.title)
 	w.row++

@@ -107,6 +107,7 @@ func (t *Department) DepartmentSummary(k *engine.Consolidation, dept string, key
 	s := wb.AddSheet(SummarySheetName)
 	s.Protection = &grid.Protection{Password: key.SheetPassword()}
 	s.TabColor = t.spec.Colors.Header
+	s.Page = printWide()
 	s.ColWidths = map[int]float64{1: 34}
 	for col := 2; col <= 2+engine.MonthsPerYear+4; col++ {
 		s.ColWidths[col] = 14

@@ -111,9 +111,20 @@ type Sheet struct {
 	Freeze Ref
 	// TabColor is the tab's colour as "RRGGBB", or empty.
 	TabColor string
+	// Page says how the sheet prints and converts to PDF.
+	Page PageSetup
 
 	cells          map[Ref]Cell
 	maxRow, maxCol int
+}
+
+// PageSetup is how a sheet is laid out on paper (and in a PDF export).
+type PageSetup struct {
+	Landscape bool
+	// FitToWidth scales the sheet to one page wide, as many pages tall as
+	// it needs: wide month tables stay readable instead of breaking across
+	// pages.
+	FitToWidth bool
 }
 
 // Protection protects a sheet from edits of its locked cells.

@@ -132,6 +132,12 @@ func TestExpectedCSV(t *testing.T) {
 				assert.Equal(t, want, got, "sheet names")
 			}
 			formats := numberFormats(t, realFixture(t, file))
+			before := stats
+			before.excluded = nil
+			defer func() {
+				t.Logf("%s: %d fields, %d matched, %d excluded", file, stats.fields-before.fields,
+					stats.matched-before.matched, stats.fields-before.fields-(stats.matched-before.matched))
+			}()
 			for i, s := range wb.Sheets {
 				csvPath := filepath.Join(dir, fmt.Sprintf("%s.%d.csv", file, i))
 				raw, err := os.ReadFile(csvPath)

@@ -162,7 +162,7 @@ func (r *sheetReader) startRow() error {
 	if v, ok := r.s.attr("r"); ok {
 		n, ok := parseRowNum(v)
 		if !ok {
-			return r.errorf("row number %q is not between 1 and %d", v, grid.MaxRows)
+			return r.errorf("row number %q is not between 1 and %d", clip(v), grid.MaxRows)
 		}
 		r.row = n
 		return nil
@@ -218,7 +218,7 @@ func (r *sheetReader) cell() error {
 			}
 			ref, ok := parseCellRef(v)
 			if !ok {
-				return r.errorf("cell reference %q is not a cell of the sheet's %d rows and %d columns", v, grid.MaxRows, grid.MaxCols)
+				return r.errorf("cell reference %q is not a cell of the sheet's %d rows and %d columns", clip(v), grid.MaxRows, grid.MaxCols)
 			}
 			at, hasRef = ref, true
 		case "t":
@@ -228,7 +228,7 @@ func (r *sheetReader) cell() error {
 			}
 			t, ok := parseCellType(v)
 			if !ok {
-				return r.errorf("unknown cell type %q", v)
+				return r.errorf("unknown cell type %q", clip(v))
 			}
 			typ = t
 		}
@@ -617,13 +617,15 @@ func (r *sheetReader) spend(n int) error {
 
 // flush turns the arena into one string and stores the pending cells.
 // Cells are stored in batches so that the sheet's cell map can be sized
-// once, which halves the cost of storing them.
+// by the first batch, which halves the cost of storing them.
 func (r *sheetReader) flush() {
 	if len(r.pend) == 0 {
 		r.arena = r.arena[:0]
 		return
 	}
-	r.sheet.Grow(len(r.pend))
+	if r.sheet.Len() == 0 {
+		r.sheet.Grow(len(r.pend))
+	}
 	text := string(r.arena)
 	for i := range r.pend {
 		p := &r.pend[i]

@@ -248,7 +248,7 @@ func (p *pkg) readWorkbook(opts Options) (*grid.Workbook, error) {
 			return nil, fail(Malformed, wbPart, "a sheet has no name")
 		}
 		if key := strings.ToLower(xs.name); seenName[key] {
-			return nil, fail(Malformed, wbPart, "two sheets are named %q", xs.name)
+			return nil, fail(Malformed, wbPart, "two sheets are named %q", clip([]byte(xs.name)))
 		} else {
 			seenName[key] = true
 		}
@@ -262,12 +262,12 @@ func (p *pkg) readWorkbook(opts Options) (*grid.Workbook, error) {
 		e := sheetEntry{sheet: s}
 		r, ok := rels[xs.rid]
 		if !ok {
-			return nil, fail(Malformed, wbPart, "sheet %q refers to relationship %q, which does not exist", xs.name, xs.rid)
+			return nil, fail(Malformed, wbPart, "sheet %q refers to relationship %q, which does not exist", clip([]byte(xs.name)), clip([]byte(xs.rid)))
 		}
 		if r.kind == "worksheet" {
 			key := partKey(r.target)
 			if seenPart[key] {
-				return nil, fail(Malformed, wbPart, "two sheets share the part %s", r.target)
+				return nil, fail(Malformed, wbPart, "two sheets share the part %s", clip([]byte(r.target)))
 			}
 			seenPart[key] = true
 			e.part = r.target
@@ -300,7 +300,7 @@ func (p *pkg) readWorkbook(opts Options) (*grid.Workbook, error) {
 		}
 		f := p.file(e.part)
 		if f == nil {
-			return nil, fail(Malformed, e.part, "the part of sheet %q is missing", e.sheet.Name)
+			return nil, fail(Malformed, e.part, "the part of sheet %q is missing", clip([]byte(e.sheet.Name)))
 		}
 		b, err := p.read(f, p.lim.MaxPartSize)
 		if err != nil {

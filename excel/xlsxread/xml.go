@@ -111,7 +111,7 @@ func (s *scanner) next() error {
 		if i < 0 {
 			s.pos = len(s.b)
 			if len(s.stack) > 0 {
-				return s.errorf("the part ends inside <%s>", s.top())
+				return s.errorf("the part ends inside <%s>", clip(s.top()))
 			}
 			return io.EOF
 		}
@@ -195,7 +195,7 @@ func (s *scanner) startTag() error {
 			q++
 		}
 		if q >= len(b) {
-			return s.errorf("the part ends inside <%s>", s.name)
+			return s.errorf("the part ends inside <%s>", clip(s.name))
 		}
 		switch b[q] {
 		case '>':
@@ -209,7 +209,7 @@ func (s *scanner) startTag() error {
 				s.kind = tokEmpty
 				return nil
 			}
-			return s.errorf("stray '/' in <%s>", s.name)
+			return s.errorf("stray '/' in <%s>", clip(s.name))
 		}
 		n := q
 		colon = -1
@@ -220,25 +220,25 @@ func (s *scanner) startTag() error {
 			q++
 		}
 		if q == n {
-			return s.errorf("bad attribute in <%s>", s.name)
+			return s.errorf("bad attribute in <%s>", clip(s.name))
 		}
 		local := span{int32(max(n, colon+1)), int32(q)}
 		for q < len(b) && isSpace(b[q]) {
 			q++
 		}
 		if q >= len(b) || b[q] != '=' {
-			return s.errorf("attribute %s of <%s> has no value", b[n:q], s.name)
+			return s.errorf("attribute %s of <%s> has no value", clip(b[n:q]), clip(s.name))
 		}
 		q++
 		for q < len(b) && isSpace(b[q]) {
 			q++
 		}
 		if q >= len(b) || (b[q] != '"' && b[q] != '\'') {
-			return s.errorf("attribute %s of <%s> is not quoted", s.bytes(local), s.name)
+			return s.errorf("attribute %s of <%s> is not quoted", clip(s.bytes(local)), clip(s.name))
 		}
 		end := bytes.IndexByte(b[q+1:], b[q])
 		if end < 0 {
-			return s.errorf("unterminated attribute %s of <%s>", s.bytes(local), s.name)
+			return s.errorf("unterminated attribute %s of <%s>", clip(s.bytes(local)), clip(s.name))
 		}
 		s.attrs = append(s.attrs, attr{local: local, value: span{int32(q + 1), int32(q + 1 + end)}})
 		q += end + 2
@@ -258,13 +258,13 @@ func (s *scanner) endTag() error {
 		q++
 	}
 	if q >= len(b) || b[q] != '>' {
-		return s.errorf("bad end tag </%s", name)
+		return s.errorf("bad end tag </%s", clip(name))
 	}
 	if len(s.stack) == 0 {
-		return s.errorf("</%s> closes no element", name)
+		return s.errorf("</%s> closes no element", clip(name))
 	}
 	if top := s.top(); !bytes.Equal(top, name) {
-		return s.errorf("</%s> closes <%s>", name, top)
+		return s.errorf("</%s> closes <%s>", clip(name), clip(top))
 	}
 	s.stack = s.stack[:len(s.stack)-1]
 	s.name, s.local = name, localName(name)
@@ -320,7 +320,7 @@ func (s *scanner) text() ([]byte, error) {
 		i := bytes.IndexByte(b[s.pos:], '<')
 		if i < 0 {
 			s.pos = len(b)
-			return nil, s.errorf("the part ends inside <%s>", s.top())
+			return nil, s.errorf("the part ends inside <%s>", clip(s.top()))
 		}
 		if out, err = s.appendCharData(out, b[s.pos:s.pos+i]); err != nil {
 			return nil, err
@@ -355,7 +355,7 @@ func (s *scanner) text() ([]byte, error) {
 				return nil, err
 			}
 		default:
-			return nil, s.errorf("unexpected element inside <%s>", s.top())
+			return nil, s.errorf("unexpected element inside <%s>", clip(s.top()))
 		}
 	}
 }
@@ -429,7 +429,7 @@ func (s *scanner) appendCharData(dst, raw []byte) ([]byte, error) {
 		default:
 			r, ok := charRef(ent)
 			if !ok {
-				return nil, s.errorf("unknown or invalid entity &%s;", ent)
+				return nil, s.errorf("unknown or invalid entity &%s;", clip(ent))
 			}
 			dst = utf8.AppendRune(dst, r)
 		}

@@ -65,6 +65,9 @@ func (d *differ) sheet(want, got *grid.Sheet) {
 	if (want.Protection != nil) != (got.Protection != nil) {
 		d.add("%s: protected: want %t, got %t", where, want.Protection != nil, got.Protection != nil)
 	}
+	if want.Page != got.Page {
+		d.add("%s: page setup: want %+v, got %+v", where, want.Page, got.Page)
+	}
 	if !strings.EqualFold(want.TabColor, got.TabColor) {
 		d.add("%s: tab colour: want %q, got %q", where, want.TabColor, got.TabColor)
 	}

@@ -32,6 +32,12 @@ func dumpSheet(b *strings.Builder, s *grid.Sheet) {
 			b.WriteString(" with-password")
 		}
 	}
+	if s.Page.Landscape {
+		fmt.Fprint(b, " landscape")
+	}
+	if s.Page.FitToWidth {
+		fmt.Fprint(b, " fit-to-width")
+	}
 	if s.TabColor != "" {
 		fmt.Fprintf(b, " tab=%s", strings.ToUpper(s.TabColor))
 	}

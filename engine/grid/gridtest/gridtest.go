@@ -64,6 +64,7 @@ func Cases() []Case {
 		{"DefinedNames", definedNamesCase},
 		{"FreezePanes", freezeCase},
 		{"TabColors", tabColorsCase},
+		{"PageSetup", pageSetupCase},
 		{"Charts", chartsCase},
 		{"EmptySheet", emptySheetCase},
 		{"Dense", denseCase},
@@ -493,5 +494,18 @@ func everythingCase() *grid.Workbook {
 	wb.AddName("Plan_Amounts", grid.Rect(2, 3, 6, 3).On(plan.Name))
 	plan.Charts = []grid.Chart{{Type: grid.ChartColumn, Title: "Plan", Anchor: grid.MustRef("E2"),
 		Series: []grid.Series{{Name: "Amount", Categories: grid.Rect(2, 1, 6, 1).On(plan.Name), Values: grid.Rect(2, 3, 6, 3).On(plan.Name)}}}}
+	return wb
+}
+
+// pageSetupCase prints one sheet landscape and fitted to a page's width.
+func pageSetupCase() *grid.Workbook {
+	wb := grid.New()
+	wide := wb.AddSheet("Wide")
+	wide.Page = grid.PageSetup{Landscape: true, FitToWidth: true}
+	for col := 1; col <= 30; col++ {
+		wide.SetValue(grid.R(1, col), grid.Int(int64(col)))
+	}
+	wb.AddSheet("Portrait").SetValue(grid.R(1, 1), grid.Str("plain"))
+	wb.AddSheet("Landscape").Page = grid.PageSetup{Landscape: true}
 	return wb
 }

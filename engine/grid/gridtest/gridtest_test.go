@@ -40,7 +40,7 @@ func clone(wb *grid.Workbook) *grid.Workbook {
 	out.Names = append(out.Names, wb.Names...)
 	for _, s := range wb.Sheets {
 		c := out.AddSheet(s.Name)
-		c.Visibility, c.Freeze, c.TabColor = s.Visibility, s.Freeze, s.TabColor
+		c.Visibility, c.Freeze, c.TabColor, c.Page = s.Visibility, s.Freeze, s.TabColor, s.Page
 		if s.Protection != nil {
 			p := *s.Protection
 			c.Protection = &p

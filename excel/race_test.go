@@ -1,5 +1,0 @@
-//go:build race
-
-package excel
-
-const raceEnabled = true
