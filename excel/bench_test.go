@@ -81,4 +81,3 @@ func BenchmarkHashPassword(b *testing.B) {
 		hashPassword("dept-secret", salt, spinCount)
 	}
 }
-
