@@ -365,7 +365,7 @@ func (t *Department) financeWaterfall(wb *grid.Workbook, k *engine.Consolidation
 		col := func(n int) string { return grid.Rect(first, n, last, n).On(s.Name) }
 		s.Charts = append(s.Charts, grid.Chart{
 			Type: grid.ChartColumnStacked, Title: m.label + ": plan to target",
-			Anchor: grid.R(3+i*22, 8), Width: 720, Height: 400, YAxisNumFmt: "#,##0",
+			Anchor: grid.R(3+i*22, 8), Width: 720, Height: 380, YAxisNumFmt: "#,##0",
 			Series: []grid.Series{
 				{Name: "Base", Categories: col(1), Values: col(4), Transparent: true},
 				{Name: "Increase", Categories: col(1), Values: col(5), Color: "2E7D32"},

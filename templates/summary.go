@@ -115,11 +115,11 @@ func (t *Department) DepartmentSummary(k *engine.Consolidation, dept string, key
 	w := &sheetWriter{s: s, row: 1}
 	w.cell(1, grid.Str(fmt.Sprintf("%s · %s · %s: your plan against your target", c.Company, d.Name, c.Year.Name())), st.title)
 	w.row++
-	w.cell(1, grid.Str(fmt.Sprintf("Written by aop %s from the plan you submitted. Read-only: change the Plan sheet and submit again to update it. Amounts in %s.", asOf, c.Currency)), st.note)
+	w.cell(1, grid.Str(fmt.Sprintf("Written by aop %s from the plan you submitted; gap = target − plan. Read-only: change the Plan sheet and submit again to update it. Amounts in %s.", asOf, c.Currency)), st.note)
 	w.row += 2
 
 	// Key figures.
-	w.headers(st.header, "", "Plan", "Target", "Gap (target − plan)", "Gap %", "Share of company gap")
+	w.headers(st.header, "", "Plan", "Target", "Gap", "Gap %", "Share of gap")
 	for _, m := range []struct {
 		label string
 		types []engine.AccountType
@@ -151,7 +151,16 @@ func (t *Department) DepartmentSummary(k *engine.Consolidation, dept string, key
 	for _, p := range engine.Periods() {
 		heads = append(heads, c.Year.Label(p))
 	}
-	heads = append(heads, c.Year.Name()+" plan", "Target", "Gap", "Gap %")
+	heads = append(heads, c.Year.Name()+" plan")
+	accountTargets := false
+	for _, a := range c.AccountsFor(dept) {
+		if _, has := k.TargetOf(dept, a.Code, "", engine.FullYear); has {
+			accountTargets = true
+		}
+	}
+	if accountTargets {
+		heads = append(heads, "Target", "Gap", "Gap %")
+	}
 	w.headers(st.header, heads...)
 	s.Freeze = grid.R(w.row, 2)
 	total := 2 + engine.MonthsPerYear

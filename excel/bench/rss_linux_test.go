@@ -1,0 +1,24 @@
+package bench
+
+import (
+	"os"
+	"syscall"
+)
+
+// peakRSS is this process's peak resident set size in bytes.
+func peakRSS() uint64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return uint64(ru.Maxrss) * 1024 // kilobytes on Linux
+}
+
+// childPeakRSS is the peak resident set size in bytes of a child process
+// that has exited.
+func childPeakRSS(ps *os.ProcessState) uint64 {
+	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
+		return uint64(ru.Maxrss) * 1024
+	}
+	return 0
+}
