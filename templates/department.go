@@ -14,8 +14,9 @@ import (
 // one workbook per department and parses filled ones back. It is safe for
 // concurrent use.
 type Department struct {
-	spec  *Spec
-	cycle *engine.Cycle
+	spec   *Spec
+	cycle  *engine.Cycle
+	shapes shapes
 }
 
 // NewDepartment binds the embedded department template to a cycle.

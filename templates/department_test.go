@@ -126,8 +126,8 @@ func TestTypedInputsParseBack(t *testing.T) {
 			{Account: "4000", Dims: map[string]string{"channel": "partner", "project": "zeus"}},
 			{Account: "6200", Dims: map[string]string{}, Comment: "=IMPORTXML(\"http://x\")"},
 		},
-		Drivers: []engine.Driver{{Name: "win_rate"}},
-		Hires: []engine.Hire{{Role: "Account executive", Count: 2, Start: 3, AnnualSalary: dec("120000"), LoadedCost: dec("0.25"), RampMonths: 4}},
+		Drivers:     []engine.Driver{{Name: "win_rate"}},
+		Hires:       []engine.Hire{{Role: "Account executive", Count: 2, Start: 3, AnnualSalary: dec("120000"), LoadedCost: dec("0.25"), RampMonths: 4}},
 		Assumptions: []engine.Assumption{{Driver: "Win rate", From: "22%", To: "28%", Status: engine.Changed, Counterbalance: "Discounts ≤ 15%", Risk: "Methodology lands", Indicator: "Stage-2 conversion"}},
 	}
 	for p := range engine.MonthsPerYear {

@@ -22,6 +22,9 @@ func (t *Department) Parse(wb *grid.Workbook, id Identity) (*engine.Submission, 
 	for _, a := range t.cycle.AccountsFor(id.Department) {
 		p.accounts[a.Code] = a
 	}
+	if s := wb.Sheet(t.spec.Sheets.Plan); s != nil {
+		p.facts = make([]engine.Fact, 0, s.Len())
+	}
 	p.sub = &engine.Submission{Cycle: id.Cycle, Department: id.Department, Template: id.Template,
 		TemplateVersion: id.TemplateVersion, Round: id.Round}
 	p.parsePlan()
@@ -53,6 +56,36 @@ func (p *parser) fact(sheet string, at grid.Ref, kind, field string, v grid.Valu
 	return &p.facts[len(p.facts)-1]
 }
 
+// plainNumber reads a number cell without a word to say: a number value
+// that parses. Anything else goes through parser.number, which explains.
+func plainNumber(v grid.Value) (decimal.Decimal, bool) {
+	if v.Kind != grid.Number {
+		return decimal.Zero, false
+	}
+	d, err := decimal.NewFromString(v.Text)
+	return d, err == nil
+}
+
+// label is what a number is, in words, for findings.
+type label string
+
+func (l label) String() string { return string(l) }
+
+// amountLabel names a plan amount in findings ("amount for 6100 Travel in
+// P3 Sep 2026"); it is formatted only when there is something to say.
+type amountLabel struct {
+	account engine.Account
+	period  engine.Period
+	year    engine.FiscalYear
+}
+
+func (a *amountLabel) String() string {
+	if a.account.Code == "" {
+		return "amount"
+	}
+	return fmt.Sprintf("amount for %s in %s", a.account.Label(), a.year.Label(a.period))
+}
+
 // text returns a cell as text: strings trimmed, numbers as typed.
 func text(v grid.Value) string {
 	if v.Kind == grid.Number {
@@ -65,7 +98,7 @@ func text(v grid.Value) string {
 
 // number reads a numeric input. Text that is a plain number (an app that
 // stored "1200" as text) is accepted; anything else is a finding.
-func (p *parser) number(sheet string, at grid.Ref, v grid.Value, what string) (decimal.Decimal, bool) {
+func (p *parser) number(sheet string, at grid.Ref, v grid.Value, what fmt.Stringer) (decimal.Decimal, bool) {
 	switch v.Kind {
 	case grid.Number:
 		d, err := decimal.NewFromString(v.Text)
@@ -87,7 +120,7 @@ func (p *parser) number(sheet string, at grid.Ref, v grid.Value, what string) (d
 	return decimal.Zero, false
 }
 
-func (p *parser) money(sheet string, at grid.Ref, d decimal.Decimal, what string) decimal.Decimal {
+func (p *parser) money(sheet string, at grid.Ref, d decimal.Decimal, what fmt.Stringer) decimal.Decimal {
 	r := engine.RoundMoney(d)
 	if d.Sub(r).Abs().GreaterThan(decimal.New(1, -6)) {
 		p.find(engine.Warning, sheet, at, "%s %s has more than cents; counted as %s", what, d, r.StringFixed(engine.MinorUnits))
@@ -103,6 +136,7 @@ func (p *parser) parsePlan() {
 		account, dims, description string
 	}
 	seen := map[key]int{}
+	p.sub.Lines = make([]engine.Line, 0, l.lastRow()-planFirstRow+1)
 	for row := planFirstRow; row <= l.lastRow(); row++ {
 		at := func(col int) grid.Ref { return grid.R(row, col) }
 		acctV := s.Value(at(l.account))
@@ -160,29 +194,32 @@ func (p *parser) parsePlan() {
 			line.Comment = text(v)
 			p.fact(sheet, at(l.explanation), "comment", "explanation", v).Account = account.Code
 		}
+		dims := cloneDims(line.Dims) // shared by the line's amount facts, which never change it
+		var amounts [engine.MonthsPerYear]decimal.Decimal
 		for _, pr := range engine.Periods() {
 			c := at(l.monthCol(pr))
-			line.Cells.Months[pr-1] = c.String()
+			cell := c.String()
+			line.Cells.Months[pr-1] = cell
 			v := s.Value(c)
 			if v.IsEmpty() {
 				continue
 			}
-			what := "amount"
-			if account.Code != "" {
-				what = fmt.Sprintf("amount for %s in %s", account.Label(), p.t.cycle.Year.Label(pr))
-			}
-			f := p.fact(sheet, c, "amount", "amount", v)
-			f.Account, f.Period, f.Dims = account.Code, pr, cloneDims(line.Dims)
-			d, good := p.number(sheet, c, v, what)
+			p.facts = append(p.facts, engine.Fact{Sheet: sheet, Cell: cell, Kind: "amount", Field: "amount", Value: v.Text,
+				Account: account.Code, Period: pr, Dims: dims})
+			f := &p.facts[len(p.facts)-1]
+			d, good := plainNumber(v)
 			if !good {
-				ok = false
-				continue
+				if d, good = p.number(sheet, c, v, &amountLabel{account, pr, p.t.cycle.Year}); !good {
+					ok = false
+					continue
+				}
 			}
-			if account.Type.IsMoney() {
-				d = p.money(sheet, c, d, what)
+			if account.Type.IsMoney() && d.Exponent() < -engine.MinorUnits {
+				d = p.money(sheet, c, d, &amountLabel{account, pr, p.t.cycle.Year})
 			}
 			line.Months[pr-1] = d
-			p.setAmountAt(sheet, c, d)
+			amounts[pr-1] = d
+			f.Amount = &amounts[pr-1]
 		}
 		if !ok {
 			continue
@@ -276,7 +313,7 @@ func (p *parser) parseDrivers() {
 			if v.IsEmpty() {
 				continue
 			}
-			what := fmt.Sprintf("%s in %s", strings.ToLower(dr.Label), p.t.cycle.Year.Label(pr))
+			what := label(fmt.Sprintf("%s in %s", strings.ToLower(dr.Label), p.t.cycle.Year.Label(pr)))
 			p.fact(sheet, at, "driver", dr.ID, v).Period = pr
 			n, ok := p.number(sheet, at, v, what)
 			if !ok {
@@ -334,7 +371,7 @@ func (p *parser) parseHeadcount() {
 				p.find(engine.Error, sheet, at(c), "%s is missing for %s", what, role)
 				return decimal.Zero, false
 			}
-			return p.number(sheet, at(c), v, fmt.Sprintf("%s for %s", what, role))
+			return p.number(sheet, at(c), v, label(fmt.Sprintf("%s for %s", what, role)))
 		}
 		if n, good := required(hcCount, "the count"); good {
 			if !n.IsInteger() || n.LessThan(decimal.NewFromInt(1)) || n.GreaterThan(decimal.NewFromInt(1000)) {
@@ -363,13 +400,13 @@ func (p *parser) parseHeadcount() {
 				p.find(engine.Error, sheet, at(hcSalary), "the annual salary for %s must be zero or more, got %s", role, n)
 				ok = false
 			}
-			h.AnnualSalary = p.money(sheet, at(hcSalary), n, "the annual salary for "+role)
+			h.AnnualSalary = p.money(sheet, at(hcSalary), n, label("the annual salary for "+role))
 			p.setAmountAt(sheet, at(hcSalary), h.AnnualSalary)
 		} else {
 			ok = false
 		}
 		if v := s.Value(at(hcLoaded)); !v.IsEmpty() {
-			if n, good := p.number(sheet, at(hcLoaded), v, "the loaded cost for "+role); good {
+			if n, good := p.number(sheet, at(hcLoaded), v, label("the loaded cost for "+role)); good {
 				if n.IsNegative() || n.GreaterThan(decimal.NewFromInt(2)) {
 					p.find(engine.Error, sheet, at(hcLoaded), "the loaded cost for %s must be a percentage of salary from 0%% to 200%%, got %s (type 25%% for a quarter on top)", role, n)
 					ok = false
@@ -381,7 +418,7 @@ func (p *parser) parseHeadcount() {
 			}
 		}
 		if v := s.Value(at(hcRamp)); !v.IsEmpty() {
-			if n, good := p.number(sheet, at(hcRamp), v, "the ramp for "+role); good {
+			if n, good := p.number(sheet, at(hcRamp), v, label("the ramp for "+role)); good {
 				if !n.IsInteger() || n.IsNegative() || n.GreaterThan(decimal.NewFromInt(36)) {
 					p.find(engine.Error, sheet, at(hcRamp), "the ramp for %s must be a whole number of months from 0 to 36, got %s", role, n)
 					ok = false

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -51,37 +50,67 @@ func harvestCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			results, err := harvestFiles(ctx, e, h, cf.Cycle, files, cmd.String("department"))
-			if err != nil {
+			var report harvestReporter = &harvestPrinter{w: e.stdout, c: cf.Cycle}
+			if cmd.Bool("json") {
+				report = &jsonReport{w: e.stdout, cycle: cf.Cycle.ID}
+			}
+			if err := harvestEach(ctx, e, h, cf.Cycle, files, cmd.String("department"), report.add); err != nil {
 				return err
 			}
-			if cmd.Bool("json") {
-				if err := writeJSON(e.stdout, cf.Cycle, results); err != nil {
-					return err
-				}
-			} else {
-				printHarvest(e.stdout, cf.Cycle, results)
+			if err := report.close(); err != nil {
+				return err
 			}
-			for _, r := range results {
-				if r.Status != harvest.Valid {
-					return errProblems
-				}
+			if s := report.summary(); s.Valid != s.Files {
+				return errProblems
 			}
 			return nil
 		},
 	}
 }
 
-// harvestFiles harvests files in parallel and returns their results in the
-// order given. A department claimed by two files is an error on the later
-// one.
+// harvestFiles harvests files and returns their results in the order
+// given, for commands that go on with the submissions. Records are
+// dropped: only the findings and the submissions are kept.
 func harvestFiles(ctx context.Context, e *env, h *harvest.Harvester, c *engine.Cycle, files []string, dept string) ([]*harvest.Result, error) {
-	results := make([]*harvest.Result, len(files))
-	errs := make([]error, len(files))
-	bar := newProgress(e, len(files), "harvesting")
+	results := make([]*harvest.Result, 0, len(files))
+	err := harvestEach(ctx, e, h, c, files, dept, func(r *harvest.Result) error {
+		r.Records = nil
+		results = append(results, r)
+		return nil
+	})
+	return results, err
+}
+
+// harvestEach harvests files in parallel over GOMAXPROCS and hands each
+// result to emit in the order given, as soon as it and every file before it
+// are done. Only a bounded window of results waits for its turn, so memory
+// holds what emit keeps, not every file harvested. A department claimed by
+// two files is refused on the later one.
+func harvestEach(ctx context.Context, e *env, h *harvest.Harvester, c *engine.Cycle, files []string, dept string, emit func(*harvest.Result) error) error {
+	type done struct {
+		i   int
+		r   *harvest.Result
+		err error
+	}
+	workers := runtime.GOMAXPROCS(0)
+	window := make(chan struct{}, 4*workers) // files started but not yet emitted
 	work := make(chan int)
+	out := make(chan done)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		defer close(work)
+		for i := range files {
+			select {
+			case window <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			work <- i
+		}
+	}()
 	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -90,34 +119,61 @@ func harvestFiles(ctx context.Context, e *env, h *harvest.Harvester, c *engine.C
 				if want == "" {
 					want = h.DepartmentFromName(c, files[i])
 				}
-				results[i], errs[i] = h.File(ctx, files[i], want)
-				bar.Add(1)
+				r, err := h.File(ctx, files[i], want)
+				out <- done{i, r, err}
 			}
 		}()
 	}
-	for i := range files {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	bar.Finish()
-	if err := errors.Join(errs...); err != nil {
-		return nil, usageError{err}
-	}
+	go func() { wg.Wait(); close(out) }()
+
+	bar := newProgress(e, len(files), "harvesting")
+	defer bar.Finish()
+	pending := map[int]done{}
 	seen := map[string]string{}
-	for _, r := range results {
-		if r.Status == harvest.Refused {
-			continue
+	next := 0
+	var failed error
+	for d := range out {
+		bar.Add(1)
+		pending[d.i] = d
+		for ; failed == nil; next++ {
+			d, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			<-window
+			if d.err != nil {
+				failed = usageError{d.err}
+				break
+			}
+			refuseDuplicate(d.r, seen)
+			if err := emit(d.r); err != nil {
+				failed = err
+			}
 		}
-		if first, dup := seen[r.Identity.Department]; dup {
-			r.Status, r.Problem = harvest.Refused, "duplicate_department"
-			r.Findings = append(r.Findings, engine.Finding{Level: engine.Error, Message: fmt.Sprintf(
-				"department %s is already submitted by %s in this harvest; send one workbook per department", r.Identity.Department, first)})
-			continue
+		if failed != nil {
+			cancel()
 		}
-		seen[r.Identity.Department] = r.File
 	}
-	return results, ctx.Err()
+	if failed != nil {
+		return failed
+	}
+	return ctx.Err()
+}
+
+// refuseDuplicate refuses a result whose department an earlier file of the
+// harvest already submitted; seen maps departments to their first file.
+func refuseDuplicate(r *harvest.Result, seen map[string]string) {
+	if r.Status == harvest.Refused {
+		return
+	}
+	if first, dup := seen[r.Identity.Department]; dup {
+		r.Status, r.Problem = harvest.Refused, "duplicate_department"
+		r.Findings = append(r.Findings, engine.Finding{Level: engine.Error, Message: fmt.Sprintf(
+			"department %s is already submitted by %s in this harvest; send one workbook per department", r.Identity.Department, first)})
+		return
+	}
+	seen[r.Identity.Department] = r.File
 }
 
 // harvestReport is the JSON document of `aop harvest --json`.
@@ -136,62 +192,135 @@ type harvestSummary struct {
 	Warnings int `json:"warnings"`
 }
 
-func summarize(results []*harvest.Result) harvestSummary {
-	s := harvestSummary{Files: len(results)}
-	for _, r := range results {
-		switch r.Status {
-		case harvest.Valid:
-			s.Valid++
-		case harvest.Invalid:
-			s.Invalid++
-		default:
-			s.Refused++
-		}
-		s.Errors += r.Errors()
-		s.Warnings += r.Warnings()
+// count adds a result to the summary.
+func (s *harvestSummary) count(r *harvest.Result) {
+	s.Files++
+	switch r.Status {
+	case harvest.Valid:
+		s.Valid++
+	case harvest.Invalid:
+		s.Invalid++
+	default:
+		s.Refused++
 	}
-	return s
+	s.Errors += r.Errors()
+	s.Warnings += r.Warnings()
 }
 
-func writeJSON(w io.Writer, c *engine.Cycle, results []*harvest.Result) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(harvestReport{Cycle: c.ID, Files: results, Summary: summarize(results)})
+// harvestReporter reports results one by one, in order, as they come.
+type harvestReporter interface {
+	add(r *harvest.Result) error
+	close() error
+	summary() harvestSummary
 }
 
-// printHarvest writes the readable report: a line per file, its findings
+// jsonReport streams the harvestReport document: each file is written as
+// soon as it is harvested, the summary last.
+type jsonReport struct {
+	w     io.Writer
+	cycle string
+	sum   harvestSummary
+	err   error
+}
+
+func (j *jsonReport) write(format string, args ...any) {
+	if j.err == nil {
+		_, j.err = fmt.Fprintf(j.w, format, args...)
+	}
+}
+
+func (j *jsonReport) head() {
+	cycle, _ := json.Marshal(j.cycle)
+	j.write("{\n  \"cycle\": %s,\n  \"files\": [", cycle)
+}
+
+func (j *jsonReport) add(r *harvest.Result) error {
+	if j.sum.Files == 0 {
+		j.head()
+		j.write("\n    ")
+	} else {
+		j.write(",\n    ")
+	}
+	j.sum.count(r)
+	b, err := json.MarshalIndent(r, "    ", "  ")
+	if err != nil {
+		return err
+	}
+	j.write("%s", b)
+	return j.err
+}
+
+func (j *jsonReport) close() error {
+	if j.sum.Files == 0 {
+		j.head()
+	} else {
+		j.write("\n  ")
+	}
+	b, err := json.MarshalIndent(j.sum, "  ", "  ")
+	if err != nil {
+		return err
+	}
+	j.write("],\n  \"summary\": %s\n}\n", b)
+	return j.err
+}
+
+func (j *jsonReport) summary() harvestSummary { return j.sum }
+
+// harvestPrinter writes the readable report: a line per file, its findings
 // below it, and a closing count.
-func printHarvest(w io.Writer, c *engine.Cycle, results []*harvest.Result) {
-	for _, r := range results {
-		mark := "ok "
-		if r.Status != harvest.Valid {
-			mark = "ERR"
-		}
-		switch r.Status {
-		case harvest.Refused:
-			fmt.Fprintf(w, "%s %s: refused\n", mark, r.File)
-		default:
-			d, _ := c.Department(r.Identity.Department)
-			sub := r.Submission
-			fmt.Fprintf(w, "%s %s: %s (%s): %d lines, %d hires, %d assumptions; costs %s, revenue %s",
-				mark, r.File, d.Name, d.ID, len(sub.Lines), len(sub.Hires), len(sub.Assumptions),
-				engine.FormatMoney(totalOf(c, sub, false)), engine.FormatMoney(totalOf(c, sub, true)))
-			if n := r.Errors(); n > 0 {
-				fmt.Fprintf(w, "; %s", plural(n, "error"))
-			}
-			if n := r.Warnings(); n > 0 {
-				fmt.Fprintf(w, "; %s", plural(n, "warning"))
-			}
-			fmt.Fprintln(w)
-		}
-		for _, f := range r.Findings {
-			fmt.Fprintf(w, "    %s\n", f)
-		}
-	}
-	s := summarize(results)
-	fmt.Fprintf(w, "%d files: %d valid, %d with errors, %d refused (%d errors, %d warnings)\n",
-		s.Files, s.Valid, s.Invalid, s.Refused, s.Errors, s.Warnings)
+type harvestPrinter struct {
+	w   io.Writer
+	c   *engine.Cycle
+	sum harvestSummary
 }
+
+// printHarvest prints the report of results harvested before.
+func printHarvest(w io.Writer, c *engine.Cycle, results []*harvest.Result) {
+	p := &harvestPrinter{w: w, c: c}
+	for _, r := range results {
+		p.add(r)
+	}
+	p.close()
+}
+
+func (p *harvestPrinter) add(r *harvest.Result) error {
+	p.sum.count(r)
+	w, c := p.w, p.c
+	mark := "ok "
+	if r.Status != harvest.Valid {
+		mark = "ERR"
+	}
+	switch r.Status {
+	case harvest.Refused:
+		fmt.Fprintf(w, "%s %s: refused\n", mark, r.File)
+	default:
+		d, _ := c.Department(r.Identity.Department)
+		sub := r.Submission
+		fmt.Fprintf(w, "%s %s: %s (%s): %d lines, %d hires, %d assumptions; costs %s, revenue %s",
+			mark, r.File, d.Name, d.ID, len(sub.Lines), len(sub.Hires), len(sub.Assumptions),
+			engine.FormatMoney(totalOf(c, sub, false)), engine.FormatMoney(totalOf(c, sub, true)))
+		if n := r.Errors(); n > 0 {
+			fmt.Fprintf(w, "; %s", plural(n, "error"))
+		}
+		if n := r.Warnings(); n > 0 {
+			fmt.Fprintf(w, "; %s", plural(n, "warning"))
+		}
+		fmt.Fprintln(w)
+	}
+	for _, f := range r.Findings {
+		fmt.Fprintf(w, "    %s\n", f)
+	}
+	return nil
+}
+
+func (p *harvestPrinter) close() error {
+	s := p.sum
+	_, err := fmt.Fprintf(p.w, "%d files: %d valid, %d with errors, %d refused (%d errors, %d warnings)\n",
+		s.Files, s.Valid, s.Invalid, s.Refused, s.Errors, s.Warnings)
+	return err
+}
+
+func (p *harvestPrinter) summary() harvestSummary { return p.sum }
 
 // totalOf sums a submission's full year over its revenue accounts, or over
 // its cost accounts.

@@ -8,8 +8,6 @@
 // only code that knows where a number sits on a sheet.
 package grid
 
-import "sort"
-
 // Visibility says whether a sheet's tab is shown.
 type Visibility uint8
 
@@ -51,7 +49,7 @@ func New() *Workbook { return &Workbook{} }
 // AddSheet appends a new empty sheet and returns it. Sheet names must be
 // unique (compared without regard to case, as spreadsheet apps do).
 func (w *Workbook) AddSheet(name string) *Sheet {
-	s := &Sheet{Name: name, cells: make(map[Ref]Cell)}
+	s := &Sheet{Name: name}
 	w.Sheets = append(w.Sheets, s)
 	return s
 }
@@ -114,8 +112,7 @@ type Sheet struct {
 	// Page says how the sheet prints and converts to PDF.
 	Page PageSetup
 
-	cells          map[Ref]Cell
-	maxRow, maxCol int
+	cells cells
 }
 
 // PageSetup is how a sheet is laid out on paper (and in a PDF export).
@@ -135,27 +132,9 @@ type Protection struct {
 	Password string
 }
 
-// Set stores a cell. Setting the zero Cell removes it.
-func (s *Sheet) Set(at Ref, c Cell) {
-	if s.cells == nil {
-		s.cells = make(map[Ref]Cell)
-	}
-	if c.IsZero() {
-		delete(s.cells, at)
-		return
-	}
-	s.cells[at] = c
-	if at.Row > s.maxRow {
-		s.maxRow = at.Row
-	}
-	if at.Col > s.maxCol {
-		s.maxCol = at.Col
-	}
-}
-
 // SetValue stores a value in a cell, keeping the cell's style.
 func (s *Sheet) SetValue(at Ref, v Value) {
-	c := s.cells[at]
+	c := s.Cell(at)
 	c.Value = v
 	c.Formula = ""
 	s.Set(at, c)
@@ -165,7 +144,7 @@ func (s *Sheet) SetValue(at Ref, v Value) {
 // value in a cell, keeping the cell's style. The value is what apps show
 // before they recalculate.
 func (s *Sheet) SetFormula(at Ref, formula string, computed Value) {
-	c := s.cells[at]
+	c := s.Cell(at)
 	c.Formula = formula
 	c.Value = computed
 	s.Set(at, c)
@@ -173,7 +152,7 @@ func (s *Sheet) SetFormula(at Ref, formula string, computed Value) {
 
 // SetStyle sets the style of a cell, keeping its value.
 func (s *Sheet) SetStyle(at Ref, st *Style) {
-	c := s.cells[at]
+	c := s.Cell(at)
 	c.Style = st
 	s.Set(at, c)
 }
@@ -185,39 +164,6 @@ func (s *Sheet) StyleRange(r Range, st *Style) {
 			s.SetStyle(Ref{Row: row, Col: col}, st)
 		}
 	}
-}
-
-// Cell returns the cell at a reference; a cell never set is the zero Cell.
-func (s *Sheet) Cell(at Ref) Cell { return s.cells[at] }
-
-// Value returns the value of the cell at a reference.
-func (s *Sheet) Value(at Ref) Value { return s.cells[at].Value }
-
-// Len returns the number of stored cells.
-func (s *Sheet) Len() int { return len(s.cells) }
-
-// Dimension returns the smallest range that holds every stored cell, and
-// false for an empty sheet.
-func (s *Sheet) Dimension() (Range, bool) {
-	if len(s.cells) == 0 {
-		return Range{}, false
-	}
-	minRow, minCol := s.maxRow, s.maxCol
-	for r := range s.cells {
-		minRow = min(minRow, r.Row)
-		minCol = min(minCol, r.Col)
-	}
-	return Range{From: Ref{Row: minRow, Col: minCol}, To: Ref{Row: s.maxRow, Col: s.maxCol}}, true
-}
-
-// Refs returns the references of every stored cell in row-major order.
-func (s *Sheet) Refs() []Ref {
-	refs := make([]Ref, 0, len(s.cells))
-	for r := range s.cells {
-		refs = append(refs, r)
-	}
-	sort.Slice(refs, func(i, j int) bool { return refs[i].Less(refs[j]) })
-	return refs
 }
 
 // Cell is one spreadsheet cell. The zero Cell is empty, locked and unstyled.

@@ -30,6 +30,9 @@ func (r Ref) String() string {
 	return string(appendRef(b[:0], r))
 }
 
+// Append appends r as String formats it, e.g. "C14".
+func (r Ref) Append(b []byte) []byte { return appendRef(b, r) }
+
 // Absolute formats r with absolute markers, e.g. "$C$14".
 func (r Ref) Absolute() string { return "$" + ColName(r.Col) + "$" + strconv.Itoa(r.Row) }
 

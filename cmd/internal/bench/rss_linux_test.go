@@ -3,6 +3,7 @@ package bench
 import (
 	"os"
 	"syscall"
+	"time"
 )
 
 // peakRSS is this process's peak resident set size in bytes.
@@ -21,4 +22,13 @@ func childPeakRSS(ps *os.ProcessState) uint64 {
 		return uint64(ru.Maxrss) * 1024
 	}
 	return 0
+}
+
+// cpuTime is the CPU time (user + system) this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

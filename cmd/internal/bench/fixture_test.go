@@ -1,7 +1,8 @@
-// Package bench holds the scale benchmarks of the acceptance: generate,
-// harvest and consolidate a thousand department workbooks, the harvest's
-// memory, and the harvest against openpyxl in cold processes. The
-// workbooks are setup, built once and cached under os.TempDir().
+// Package bench holds the scale benchmarks of the .xlsx loop: generate,
+// harvest and consolidate a thousand department workbooks of 200 lines ×
+// 12 months, the harvest's memory, the harvest against openpyxl in cold
+// processes and the consolidation against LibreOffice's SUMIFS. The
+// workbooks are setup: built once and cached under os.TempDir().
 package bench
 
 import (
@@ -20,10 +21,10 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"aop/cmd/internal/harvest"
 	"aop/engine"
 	"aop/engine/grid"
 	"aop/excel"
-	"aop/excel/xlsxread"
 	"aop/templates"
 )
 
@@ -173,7 +174,8 @@ func submission(c *engine.Cycle, i int) *engine.Submission {
 type fixture struct {
 	dir   string
 	cycle *engine.Cycle
-	tpl   *templates.Department
+	// harvester is the harvest of `aop harvest`, keyed for the cycle.
+	harvester *harvest.Harvester
 }
 
 func (f *fixture) cycleFile() string { return filepath.Join(f.dir, "cycle.yaml") }
@@ -205,12 +207,12 @@ func loadFixture(tb testing.TB) *fixture {
 
 func buildFixture(tb testing.TB) (*fixture, error) {
 	c := benchCycle()
-	tpl, err := templates.NewDepartment(c)
+	h, err := harvest.New(c, benchKey)
 	if err != nil {
 		return nil, err
 	}
 	dir := filepath.Join(os.TempDir(), fmt.Sprintf("aop-bench-%s-%dx%d", fixtureVersion, numLeaves, planLines))
-	f := &fixture{dir: dir, cycle: c, tpl: tpl}
+	f := &fixture{dir: dir, cycle: c, harvester: h}
 	if _, err := os.Stat(filepath.Join(dir, "complete")); err == nil {
 		if err := f.check(); err == nil {
 			tb.Logf("using the cached workbooks in %s", dir)
@@ -225,7 +227,7 @@ func buildFixture(tb testing.TB) (*fixture, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	if err := fill(tmp, c, tpl); err != nil {
+	if err := fill(tmp, c, h.Template); err != nil {
 		return nil, err
 	}
 	if err := os.RemoveAll(dir); err != nil {
@@ -247,7 +249,7 @@ func (f *fixture) check() error {
 		if err != nil {
 			return err
 		}
-		if _, err := harvestBytes(f.tpl, data, leafID(i)); err != nil {
+		if _, _, err := harvestCount(f.harvester, data, leafID(i)); err != nil {
 			return err
 		}
 	}
@@ -315,34 +317,19 @@ func parallel(n int, fn func(i int)) {
 	wg.Wait()
 }
 
-// harvestBytes is harvest.Harvester.Bytes (cmd/internal is out of reach
-// from here): read with the harvest's limits, verify the identity, parse.
-// It returns the submission and the number of cells read, or an error
-// unless the file is a valid submission.
-func harvestBytes(tpl *templates.Department, data []byte, want string) (*engine.Submission, error) {
-	sub, _, err := harvestCount(tpl, data, want)
-	return sub, err
-}
-
-func harvestCount(tpl *templates.Department, data []byte, want string) (*engine.Submission, int, error) {
-	l := xlsxread.DefaultLimits()
-	l.MaxFileSize = maxFileBytes
-	wb, err := xlsxread.Read(context.Background(), data, xlsxread.Options{Limits: l})
-	if err != nil {
-		return nil, 0, err
+// harvestCount harvests one workbook as `aop harvest` does (read with the
+// harvest's limits, verify the identity, parse) and returns the submission
+// and the number of facts read, or an error unless the file is a valid
+// submission of all its lines.
+func harvestCount(h *harvest.Harvester, data []byte, want string) (*engine.Submission, int, error) {
+	r := h.Bytes(context.Background(), want+".xlsx", data, want)
+	if r.Status != harvest.Valid {
+		return nil, 0, fmt.Errorf("%s: %s: %v", want, r.Status, r.Findings)
 	}
-	id, err := tpl.Verify(wb, want, benchKey)
-	if err != nil {
-		return nil, 0, err
+	if len(r.Submission.Lines) != planLines {
+		return nil, 0, fmt.Errorf("%s: %d lines harvested, want %d", want, len(r.Submission.Lines), planLines)
 	}
-	sub, _, findings := tpl.Parse(wb, id)
-	if engine.HasErrors(findings) {
-		return nil, 0, fmt.Errorf("%s: %v", want, findings)
-	}
-	if len(sub.Lines) != planLines {
-		return nil, 0, fmt.Errorf("%s: %d lines harvested, want %d", want, len(sub.Lines), planLines)
-	}
-	return sub, cells(wb), nil
+	return r.Submission, len(r.Records), nil
 }
 
 // cells counts the cells of a workbook.

@@ -35,6 +35,7 @@ func BenchmarkGenerate(b *testing.B) {
 	}
 	var cellsPerCycle, render, write atomic.Int64
 	ops := 0
+	cpu0 := cpuTime()
 	for b.Loop() {
 		b.StopTimer()
 		dir := b.TempDir()
@@ -61,6 +62,7 @@ func BenchmarkGenerate(b *testing.B) {
 		ops++
 	}
 	wbs := float64(ops * numLeaves)
+	b.ReportMetric(float64(cpuTime()-cpu0)/1e6/wbs, "cpu-ms/workbook")
 	b.ReportMetric(b.Elapsed().Seconds()*1e3/wbs, "ms/workbook")
 	b.ReportMetric(float64(cellsPerCycle.Load())*float64(ops)/b.Elapsed().Seconds(), "cells/s")
 	b.ReportMetric(float64(cellsPerCycle.Load())/numLeaves, "cells/workbook")
@@ -75,6 +77,7 @@ func BenchmarkHarvest(b *testing.B) {
 	f := loadFixture(b)
 	files := f.files(numLeaves)
 	var total int64
+	cpu0 := cpuTime()
 	for b.Loop() {
 		subs, n, err := harvestFiles(f, files)
 		if err != nil {
@@ -85,14 +88,21 @@ func BenchmarkHarvest(b *testing.B) {
 	}
 	ops := float64(b.N)
 	b.ReportMetric(b.Elapsed().Seconds()*1e3/(ops*numLeaves), "ms/workbook")
+	b.ReportMetric(float64(cpuTime()-cpu0)/1e6/(ops*numLeaves), "cpu-ms/workbook")
 	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "cells/s")
 	b.ReportMetric(float64(total)/(ops*numLeaves), "cells/workbook")
 	b.ReportMetric(ops*numLeaves*planLines*engine.MonthsPerYear/b.Elapsed().Seconds(), "amounts/s")
 }
 
 // harvestFiles harvests files in parallel and returns the submissions in
-// order and the number of cells read.
+// order and the number of input cells read.
 func harvestFiles(f *fixture, files []string) ([]*engine.Submission, int64, error) {
+	return harvestFilesKeep(f, files, true)
+}
+
+// harvestFilesKeep is harvestFiles; unless keep, each submission is
+// dropped once harvested, as `aop harvest` does after reporting it.
+func harvestFilesKeep(f *fixture, files []string, keep bool) ([]*engine.Submission, int64, error) {
 	subs := make([]*engine.Submission, len(files))
 	errs := make([]error, len(files))
 	var total atomic.Int64
@@ -102,8 +112,11 @@ func harvestFiles(f *fixture, files []string) ([]*engine.Submission, int64, erro
 			errs[i] = err
 			return
 		}
-		sub, n, err := harvestCount(f.tpl, data, strings.TrimSuffix(filepath.Base(files[i]), ".xlsx"))
-		subs[i], errs[i] = sub, err
+		sub, n, err := harvestCount(f.harvester, data, strings.TrimSuffix(filepath.Base(files[i]), ".xlsx"))
+		if keep {
+			subs[i] = sub
+		}
+		errs[i] = err
 		total.Add(int64(n))
 	})
 	return subs, total.Load(), errors.Join(errs...)
@@ -161,46 +174,50 @@ type memReport struct {
 
 const childEnv = "AOP_BENCH_HARVEST_CHILD"
 
-// BenchmarkHarvestMemory harvests 100 and then 1,000 workbooks, each in a
-// fresh process (this test binary), keeping only the submissions, and
-// reports the process's peak RSS and peak heap. The transient memory of
-// the harvest (peak heap − retained submissions) stays flat; what grows is
-// the submissions kept.
+// BenchmarkHarvestMemory harvests 100 and then 1,000 workbooks, each run
+// in a fresh process (this test binary), and reports the process's peak
+// RSS and peak heap. Streaming (keep=false, as `aop harvest` does), memory
+// stays flat as the number of workbooks grows; keeping every submission
+// (keep=true, as a consolidation must), it grows by the submissions kept.
 func BenchmarkHarvestMemory(b *testing.B) {
 	loadFixture(b) // builds the cache before the children look for it
-	for _, n := range []int{100, 1000} {
-		b.Run(fmt.Sprintf("files=%d", n), func(b *testing.B) {
-			var r memReport
-			for b.Loop() {
-				cmd := exec.Command(os.Args[0], "-test.run=^TestHarvestChild$", "-test.count=1")
-				cmd.Env = append(os.Environ(), childEnv+"="+strconv.Itoa(n))
-				out, err := cmd.CombinedOutput()
-				if err != nil {
-					b.Fatalf("child: %v\n%s", err, out)
+	for _, keep := range []bool{false, true} {
+		for _, n := range []int{100, 1000} {
+			b.Run(fmt.Sprintf("keep=%v/files=%d", keep, n), func(b *testing.B) {
+				var r memReport
+				for b.Loop() {
+					cmd := exec.Command(os.Args[0], "-test.run=^TestHarvestChild$", "-test.count=1")
+					cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d,%v", childEnv, n, keep))
+					out, err := cmd.CombinedOutput()
+					if err != nil {
+						b.Fatalf("child: %v\n%s", err, out)
+					}
+					_, js, ok := strings.Cut(string(out), "MEMREPORT ")
+					if !ok {
+						b.Fatalf("child said:\n%s", out)
+					}
+					js, _, _ = strings.Cut(js, "\n")
+					if err := json.Unmarshal([]byte(js), &r); err != nil {
+						b.Fatal(err)
+					}
 				}
-				_, js, ok := strings.Cut(string(out), "MEMREPORT ")
-				if !ok {
-					b.Fatalf("child said:\n%s", out)
+				const mb = 1 << 20
+				b.ReportMetric(float64(r.PeakRSS)/mb, "peak-RSS-MB")
+				b.ReportMetric(float64(r.PeakHeap)/mb, "peak-heap-MB")
+				if keep {
+					b.ReportMetric(float64(r.Retained-r.Baseline)/float64(n)/1024, "KB/sub-kept")
 				}
-				js, _, _ = strings.Cut(js, "\n")
-				if err := json.Unmarshal([]byte(js), &r); err != nil {
-					b.Fatal(err)
-				}
-			}
-			const mb = 1 << 20
-			b.ReportMetric(float64(r.PeakRSS)/mb, "peak-RSS-MB")
-			b.ReportMetric(float64(r.PeakHeap)/mb, "peak-heap-MB")
-			b.ReportMetric(float64(r.Retained-r.Baseline)/mb, "kept-subs-MB")
-			b.ReportMetric(float64(r.PeakHeap-r.Retained)/mb, "transient-MB")
-			b.ReportMetric(float64(r.Retained-r.Baseline)/float64(n)/1024, "KB/sub-kept")
-			b.ReportMetric(r.Seconds*1e3/float64(n), "ms/workbook")
-		})
+				b.ReportMetric(r.Seconds*1e3/float64(n), "ms/workbook")
+			})
+		}
 	}
 }
 
 // TestHarvestChild is the child process of BenchmarkHarvestMemory.
 func TestHarvestChild(t *testing.T) {
-	n, _ := strconv.Atoi(os.Getenv(childEnv))
+	spec, keepText, _ := strings.Cut(os.Getenv(childEnv), ",")
+	n, _ := strconv.Atoi(spec)
+	keep := keepText == "true"
 	if n == 0 {
 		t.Skip("the child process of BenchmarkHarvestMemory")
 	}
@@ -233,7 +250,7 @@ func TestHarvestChild(t *testing.T) {
 		}
 	}()
 	start := time.Now()
-	subs, _, err := harvestFiles(f, files)
+	subs, _, err := harvestFilesKeep(f, files, keep)
 	r.Seconds = time.Since(start).Seconds()
 	close(stop)
 	<-done

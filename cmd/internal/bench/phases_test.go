@@ -1,0 +1,45 @@
+package bench
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"aop/excel/xlsxread"
+)
+
+// BenchmarkHarvestPhases splits the harvest of one workbook of 200 lines ×
+// 12 months into its phases on one core: reading the file into a grid,
+// verifying its identity and structure, and parsing the inputs; all is the
+// whole harvest.
+func BenchmarkHarvestPhases(b *testing.B) {
+	f := loadFixture(b)
+	data, _ := os.ReadFile(f.files(1)[0])
+	h := f.harvester
+	b.Run("read", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := xlsxread.Read(context.Background(), data, xlsxread.Options{Limits: h.Limits}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	wb, _ := xlsxread.Read(context.Background(), data, xlsxread.Options{Limits: h.Limits})
+	b.Run("verify", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := h.Template.Verify(wb, "d0001", h.Key); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	id, _ := h.Template.Verify(wb, "d0001", h.Key)
+	b.Run("parse", func(b *testing.B) {
+		for b.Loop() {
+			h.Template.Parse(wb, id)
+		}
+	})
+	b.Run("all", func(b *testing.B) {
+		for b.Loop() {
+			harvestCount(h, data, "d0001")
+		}
+	})
+}

@@ -1,0 +1,166 @@
+package grid
+
+import (
+	"iter"
+	"slices"
+)
+
+// cells stores a sheet's cells in row-major order: rows sorted by number,
+// each with its cells sorted by column. Readers and templates set cells
+// row by row, left to right, so almost every Set is an append, every
+// lookup is a binary search over a few hundred rows and a few dozen
+// columns, and walking the cells in order needs no sort. Unlike a dense
+// array, a lone cell at XFD1048576 costs one row and one cell.
+type cells struct {
+	rows []row
+	n    int
+	// spare is room reserved by Grow that new rows take their cells from.
+	spare []colCell
+}
+
+type row struct {
+	num   int
+	cells []colCell
+}
+
+type colCell struct {
+	col  int
+	cell Cell
+}
+
+// findRow returns the index of row num, or where it would be inserted.
+func (cs *cells) findRow(num int) (int, bool) {
+	if n := len(cs.rows); n > 0 && cs.rows[n-1].num <= num {
+		return n - 1 + boolInt(cs.rows[n-1].num < num), cs.rows[n-1].num == num
+	}
+	return slices.BinarySearchFunc(cs.rows, num, func(r row, num int) int { return r.num - num })
+}
+
+// find returns the index of column col in a row, or where it would be
+// inserted.
+func (r *row) find(col int) (int, bool) {
+	if n := len(r.cells); n > 0 && r.cells[n-1].col <= col {
+		return n - 1 + boolInt(r.cells[n-1].col < col), r.cells[n-1].col == col
+	}
+	return slices.BinarySearchFunc(r.cells, col, func(c colCell, col int) int { return c.col - col })
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (cs *cells) get(at Ref) Cell {
+	i, ok := cs.findRow(at.Row)
+	if !ok {
+		return Cell{}
+	}
+	r := &cs.rows[i]
+	j, ok := r.find(at.Col)
+	if !ok {
+		return Cell{}
+	}
+	return r.cells[j].cell
+}
+
+func (cs *cells) set(at Ref, c Cell) {
+	i, ok := cs.findRow(at.Row)
+	if !ok {
+		if c.IsZero() {
+			return
+		}
+		cs.rows = slices.Insert(cs.rows, i, row{num: at.Row, cells: cs.newRow(i)})
+	}
+	r := &cs.rows[i]
+	j, ok := r.find(at.Col)
+	switch {
+	case ok && c.IsZero():
+		r.cells = slices.Delete(r.cells, j, j+1)
+		cs.n--
+		if len(r.cells) == 0 {
+			cs.rows = slices.Delete(cs.rows, i, i+1)
+		}
+	case ok:
+		r.cells[j].cell = c
+	case !c.IsZero():
+		r.cells = slices.Insert(r.cells, j, colCell{col: at.Col, cell: c})
+		cs.n++
+	}
+}
+
+// newRow returns the empty cells of a row inserted at index i, with room
+// for as many cells as the row before it holds.
+func (cs *cells) newRow(i int) []colCell {
+	want := 8
+	if i > 0 {
+		want = len(cs.rows[i-1].cells)
+	}
+	if len(cs.spare) >= want {
+		c := cs.spare[:0:want]
+		cs.spare = cs.spare[want:]
+		return c
+	}
+	return make([]colCell, 0, want)
+}
+
+// Set stores a cell. Setting the zero Cell removes it.
+func (s *Sheet) Set(at Ref, c Cell) { s.cells.set(at, c) }
+
+// Cell returns the cell at a reference; a cell never set is the zero Cell.
+func (s *Sheet) Cell(at Ref) Cell { return s.cells.get(at) }
+
+// Value returns the value of the cell at a reference.
+func (s *Sheet) Value(at Ref) Value { return s.cells.get(at).Value }
+
+// Len returns the number of stored cells.
+func (s *Sheet) Len() int { return s.cells.n }
+
+// Dimension returns the smallest range that holds every stored cell, and
+// false for an empty sheet.
+func (s *Sheet) Dimension() (Range, bool) {
+	rows := s.cells.rows
+	if len(rows) == 0 {
+		return Range{}, false
+	}
+	minCol, maxCol := rows[0].cells[0].col, 0
+	for _, r := range rows {
+		minCol = min(minCol, r.cells[0].col)
+		maxCol = max(maxCol, r.cells[len(r.cells)-1].col)
+	}
+	return Range{From: Ref{Row: rows[0].num, Col: minCol}, To: Ref{Row: rows[len(rows)-1].num, Col: maxCol}}, true
+}
+
+// All yields every stored cell with its reference in row-major order. The
+// sheet must not change while it is walked.
+func (s *Sheet) All() iter.Seq2[Ref, Cell] {
+	return func(yield func(Ref, Cell) bool) {
+		for _, r := range s.cells.rows {
+			for _, c := range r.cells {
+				if !yield(Ref{Row: r.num, Col: c.col}, c.cell) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Refs returns the references of every stored cell in row-major order.
+func (s *Sheet) Refs() []Ref {
+	refs := make([]Ref, 0, s.cells.n)
+	for at := range s.All() {
+		refs = append(refs, at)
+	}
+	return refs
+}
+
+// Grow makes room for n more cells, so that a reader that knows roughly
+// how many cells a sheet holds (from the file's declared dimension or a
+// first batch) stores them in one allocation. It is only a hint: it changes
+// no cell.
+func (s *Sheet) Grow(n int) {
+	if n > len(s.cells.spare) {
+		s.cells.spare = make([]colCell, n)
+	}
+}

@@ -1,0 +1,94 @@
+package templates
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"sync"
+
+	"aop/engine/grid"
+)
+
+// shape is what the fast structure check needs of a rendered workbook:
+// its sheets in order and, per sheet, the open cells (inputs and formulas),
+// whose content changes as people type. Every other cell is fixed
+// structure. Departments whose workbooks have the same sheets share a
+// shape: seeded lines, titles and lists change what fixed cells hold, not
+// which cells are open.
+type shape struct {
+	sheets []string
+	open   []map[grid.Ref]struct{}
+}
+
+// shapes caches one shape per shapeKey of a Department.
+type shapes struct {
+	mu sync.Mutex
+	m  map[bool]*shape
+}
+
+// shapeFor returns the shape of a department's workbook, rendering one
+// workbook of that shape the first time.
+func (t *Department) shapeFor(dept string) (*shape, error) {
+	key := t.hasDrivers(dept)
+	t.shapes.mu.Lock()
+	defer t.shapes.mu.Unlock()
+	if sh, ok := t.shapes.m[key]; ok {
+		return sh, nil
+	}
+	wb, err := t.Render(dept)
+	if err != nil {
+		return nil, err
+	}
+	sh := &shape{}
+	for _, s := range wb.Sheets {
+		if s.Name == t.spec.Sheets.Identity {
+			continue
+		}
+		open := map[grid.Ref]struct{}{}
+		for at, c := range s.All() {
+			if c.Formula != "" || (c.Style != nil && c.Style.Unlocked) {
+				open[at] = struct{}{}
+			}
+		}
+		sh.sheets = append(sh.sheets, s.Name)
+		sh.open = append(sh.open, open)
+	}
+	if t.shapes.m == nil {
+		t.shapes.m = map[bool]*shape{}
+	}
+	t.shapes.m[key] = sh
+	return sh, nil
+}
+
+// digest is structureDigest computed from a harvested workbook: every
+// non-empty cell outside the open cells is taken as fixed. It equals the
+// digest signed into the workbook exactly when the fixed cells hold what
+// they held when it was generated and nothing was typed outside the
+// inputs; ok is false when a sheet of the shape is missing.
+func (sh *shape) digest(wb *grid.Workbook) (string, bool) {
+	h := sha256.New()
+	var b []byte
+	for i, name := range sh.sheets {
+		s := wb.Sheet(name)
+		if s == nil {
+			return "", false
+		}
+		b = append(append(append(b[:0], "sheet\x00"...), s.Name...), 0)
+		h.Write(b)
+		open := sh.open[i]
+		for at, c := range s.All() {
+			if c.Value.IsEmpty() {
+				continue
+			}
+			if _, ok := open[at]; ok {
+				continue
+			}
+			b = at.Append(b[:0])
+			b = append(b, 0)
+			b = strconv.AppendInt(b, int64(c.Value.Kind), 10)
+			b = append(append(append(b, 0), canonical(c.Value)...), 0)
+			h.Write(b)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32], true
+}
