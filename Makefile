@@ -29,9 +29,11 @@ bench:
 
 ## fuzz: run each fuzz target for FUZZTIME
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./excel/xlsxread
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./cmd/internal/cyclefile
-	$(GO) test -run '^$$' -fuzz '^FuzzHarvest$$' -fuzztime $(FUZZTIME) ./cmd/internal/harvest
+	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./excel/xlsxread
+	$(GO) test -run '^$$' -fuzz '^FuzzSheetXML$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./excel/xlsxread
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./cmd/internal/cyclefile
+	$(GO) test -run '^$$' -fuzz '^FuzzLedgerCSV$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./cmd/internal/cyclefile
+	$(GO) test -run '^$$' -fuzz '^FuzzHarvest$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./cmd/internal/harvest
 
 lint: check-deps
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -165,6 +165,11 @@ func TestTypedInputsParseBack(t *testing.T) {
 	require.Len(t, got.Assumptions, 1)
 	assert.Equal(t, want.Assumptions[0], withoutSource(got.Assumptions[0]))
 
+	// Without records, the same submission and findings.
+	bare, bareFindings := tpl.ParseSubmission(wb, id)
+	assert.Equal(t, got, bare)
+	assert.Equal(t, findings, bareFindings)
+
 	// Every typed amount is a record with its account, period and dimensions.
 	var amount *engine.Fact
 	for i := range facts {

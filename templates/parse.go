@@ -18,11 +18,22 @@ import (
 // typed submission, a fact for every non-empty input cell, and the findings
 // (type errors, missing fields, the cycle's rules), each at its cell.
 func (t *Department) Parse(wb *grid.Workbook, id Identity) (*engine.Submission, []engine.Fact, []engine.Finding) {
-	p := &parser{t: t, wb: wb, dept: id.Department, accounts: map[string]engine.Account{}}
+	return t.parse(wb, id, true)
+}
+
+// ParseSubmission is Parse without a fact per input cell, for a harvest
+// that reports and consolidates but does not store each cell.
+func (t *Department) ParseSubmission(wb *grid.Workbook, id Identity) (*engine.Submission, []engine.Finding) {
+	sub, _, findings := t.parse(wb, id, false)
+	return sub, findings
+}
+
+func (t *Department) parse(wb *grid.Workbook, id Identity, records bool) (*engine.Submission, []engine.Fact, []engine.Finding) {
+	p := &parser{t: t, wb: wb, dept: id.Department, accounts: map[string]engine.Account{}, records: records}
 	for _, a := range t.cycle.AccountsFor(id.Department) {
 		p.accounts[a.Code] = a
 	}
-	if s := wb.Sheet(t.spec.Sheets.Plan); s != nil {
+	if s := wb.Sheet(t.spec.Sheets.Plan); s != nil && records {
 		p.facts = make([]engine.Fact, 0, s.Len())
 	}
 	p.sub = &engine.Submission{Cycle: id.Cycle, Department: id.Department, Template: id.Template,
@@ -45,6 +56,9 @@ type parser struct {
 	sub      *engine.Submission
 	facts    []engine.Fact
 	findings []engine.Finding
+	// records keeps a Fact per input cell; off, fact returns scratch.
+	records bool
+	scratch engine.Fact
 }
 
 func (p *parser) find(level engine.Level, sheet string, at grid.Ref, format string, args ...any) {
@@ -52,6 +66,10 @@ func (p *parser) find(level engine.Level, sheet string, at grid.Ref, format stri
 }
 
 func (p *parser) fact(sheet string, at grid.Ref, kind, field string, v grid.Value) *engine.Fact {
+	if !p.records {
+		p.scratch = engine.Fact{}
+		return &p.scratch
+	}
 	p.facts = append(p.facts, engine.Fact{Sheet: sheet, Cell: at.String(), Kind: kind, Field: field, Value: v.Text})
 	return &p.facts[len(p.facts)-1]
 }
@@ -194,7 +212,10 @@ func (p *parser) parsePlan() {
 			line.Comment = text(v)
 			p.fact(sheet, at(l.explanation), "comment", "explanation", v).Account = account.Code
 		}
-		dims := cloneDims(line.Dims) // shared by the line's amount facts, which never change it
+		var dims map[string]string // shared by the line's amount facts, which never change it
+		if p.records {
+			dims = cloneDims(line.Dims)
+		}
 		var amounts [engine.MonthsPerYear]decimal.Decimal
 		for _, pr := range engine.Periods() {
 			c := at(l.monthCol(pr))
@@ -204,9 +225,12 @@ func (p *parser) parsePlan() {
 			if v.IsEmpty() {
 				continue
 			}
-			p.facts = append(p.facts, engine.Fact{Sheet: sheet, Cell: cell, Kind: "amount", Field: "amount", Value: v.Text,
-				Account: account.Code, Period: pr, Dims: dims})
-			f := &p.facts[len(p.facts)-1]
+			f := &p.scratch
+			if p.records {
+				p.facts = append(p.facts, engine.Fact{Sheet: sheet, Cell: cell, Kind: "amount", Field: "amount", Value: v.Text,
+					Account: account.Code, Period: pr, Dims: dims})
+				f = &p.facts[len(p.facts)-1]
+			}
 			d, good := plainNumber(v)
 			if !good {
 				if d, good = p.number(sheet, c, v, &amountLabel{account, pr, p.t.cycle.Year}); !good {

@@ -51,7 +51,8 @@ func harvestCommand(e *env) *cli.Command {
 				return err
 			}
 			var report harvestReporter = &harvestPrinter{w: e.stdout, c: cf.Cycle}
-			if cmd.Bool("json") {
+			h.Records = cmd.Bool("json")
+			if h.Records {
 				report = &jsonReport{w: e.stdout, cycle: cf.Cycle.ID}
 			}
 			if err := harvestEach(ctx, e, h, cf.Cycle, files, cmd.String("department"), report.add); err != nil {
@@ -69,12 +70,12 @@ func harvestCommand(e *env) *cli.Command {
 }
 
 // harvestFiles harvests files and returns their results in the order
-// given, for commands that go on with the submissions. Records are
-// dropped: only the findings and the submissions are kept.
+// given, for commands that go on with the submissions: only the findings
+// and the submissions are kept, not the records of every cell.
 func harvestFiles(ctx context.Context, e *env, h *harvest.Harvester, c *engine.Cycle, files []string, dept string) ([]*harvest.Result, error) {
+	h.Records = false
 	results := make([]*harvest.Result, 0, len(files))
 	err := harvestEach(ctx, e, h, c, files, dept, func(r *harvest.Result) error {
-		r.Records = nil
 		results = append(results, r)
 		return nil
 	})

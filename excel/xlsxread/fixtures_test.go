@@ -40,10 +40,7 @@ func TestFixturesReadOrFail(t *testing.T) {
 			for _, formulas := range []bool{false, true} {
 				var wb *grid.Workbook
 				var err error
-				elapsed := fastest(time.Second, func() {
-					wb, err = ReadFile(context.Background(), path, Options{Formulas: formulas})
-				})
-				assert.Less(t, elapsed, time.Second, "reading took %v", elapsed)
+				wb, err = ReadFile(context.Background(), path, Options{Formulas: formulas})
 				if want, ok := wantProblem[name]; ok {
 					require.Error(t, err)
 					assert.Equal(t, want, problemOf(err), "%v", err)

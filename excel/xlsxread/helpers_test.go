@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -42,22 +41,6 @@ func readFixture(t testing.TB, name string, opts Options) *grid.Workbook {
 	wb, err := ReadFile(context.Background(), realFixture(t, name), opts)
 	require.NoError(t, err, name)
 	return wb
-}
-
-// fastest runs fn up to three times and returns the shortest duration, so
-// that a timing check is not fooled by a busy machine; it stops early once
-// a run is under limit.
-func fastest(limit time.Duration, fn func()) time.Duration {
-	best := time.Duration(1<<63 - 1)
-	for range 3 {
-		start := time.Now()
-		fn()
-		best = min(best, time.Since(start))
-		if best < limit {
-			break
-		}
-	}
-	return best
 }
 
 // problemOf returns the Problem of a *FileError, or "".

@@ -191,6 +191,7 @@ func Read(ctx context.Context, data []byte, opts Options) (*grid.Workbook, error
 	if err != nil {
 		return nil, err
 	}
+	defer p.release()
 	return p.readWorkbook(opts)
 }
 

@@ -3,14 +3,16 @@ package xlsxread
 import (
 	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"context"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
 	"io"
 	"strings"
+	"sync"
 	"unicode/utf8"
+
+	"github.com/klauspost/compress/flate"
 )
 
 // ratioFloor is the inflated size up to which a part's compression ratio is
@@ -72,6 +74,9 @@ func openPackage(ctx context.Context, data []byte, lim Limits) (*pkg, error) {
 		return nil, fail(TooLarge, "", "the zip has %d entries, more than the limit of %d", len(zr.File), lim.MaxEntries)
 	}
 	p := &pkg{ctx: ctx, data: data, zr: zr, lim: lim, files: make(map[string]*zip.File, len(zr.File))}
+	if sp, ok := spares.Get().(*spare); ok {
+		p.flate, p.buf = sp.flate, sp.buf
+	}
 	for _, f := range zr.File {
 		k := partKey(f.Name)
 		if _, dup := p.files[k]; !dup {
@@ -166,6 +171,33 @@ func declaredEntries(data []byte) (uint64, bool) {
 		return n, true
 	}
 	return binary.LittleEndian.Uint64(data[off+32:]), true
+}
+
+// spares keeps what one read allocates for inflating between reads: an
+// inflater (a 32 KiB window and its tables) and the part buffer, which a
+// harvest of many files need not allocate every time. Buffers larger than
+// maxSpareBuf are left to the collector.
+var spares sync.Pool
+
+type spare struct {
+	flate io.ReadCloser
+	buf   []byte
+}
+
+const maxSpareBuf = 4 << 20
+
+// release returns the package's inflater and buffer to the pool; nothing
+// read from the package refers to them (cell text is copied out).
+func (p *pkg) release() {
+	if p.flate == nil && p.buf == nil {
+		return
+	}
+	sp := &spare{flate: p.flate}
+	if cap(p.buf) <= maxSpareBuf {
+		sp.buf = p.buf[:0]
+	}
+	p.flate, p.buf = nil, nil
+	spares.Put(sp)
 }
 
 // file returns the zip entry of a part name, or nil.

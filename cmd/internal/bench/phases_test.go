@@ -5,13 +5,14 @@ import (
 	"os"
 	"testing"
 
+	"aop/cmd/internal/harvest"
 	"aop/excel/xlsxread"
 )
 
 // BenchmarkHarvestPhases splits the harvest of one workbook of 200 lines ×
 // 12 months into its phases on one core: reading the file into a grid,
 // verifying its identity and structure, and parsing the inputs; all is the
-// whole harvest.
+// whole harvest, and all-without-records the harvest of the command line.
 func BenchmarkHarvestPhases(b *testing.B) {
 	f := loadFixture(b)
 	data, _ := os.ReadFile(f.files(1)[0])
@@ -40,6 +41,17 @@ func BenchmarkHarvestPhases(b *testing.B) {
 	b.Run("all", func(b *testing.B) {
 		for b.Loop() {
 			harvestCount(h, data, "d0001")
+		}
+	})
+	// Without a record per input cell, as `aop harvest` and `aop
+	// consolidate` harvest.
+	bare := *h
+	bare.Records = false
+	b.Run("all-without-records", func(b *testing.B) {
+		for b.Loop() {
+			if r := bare.Bytes(context.Background(), "d0001.xlsx", data, "d0001"); r.Status != harvest.Valid {
+				b.Fatal(r.Findings)
+			}
 		}
 	})
 }

@@ -62,3 +62,42 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLedgerCSV feeds arbitrary bytes as the CSV ledger export the valid
+// test cycle maps: a ledger comes from finance's systems, not from aop, so
+// it must fail with an *Error naming the file and line, never panic.
+func FuzzLedgerCSV(f *testing.F) {
+	valid, err := os.ReadFile(filepath.Join("testdata", "valid", "cycle.yaml"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	gl, err := os.ReadFile(filepath.Join("testdata", "valid", "ledger", "fy26.csv"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(gl)
+	f.Add([]byte("Dept,Expense Category,FY26 Actual,Period\nsales,6100,\"(1,234.50)\",2026-01\n\"unterminated,6100,1,1\n"))
+	f.Add([]byte("\xef\xbb\xbfDept;Expense Category;FY26 Actual;Period\r\nsales;6100;1e3;13\r\n"))
+	f.Fuzz(func(t *testing.T, csv []byte) {
+		fsys := fstest.MapFS{"ledger/fy26.csv": {Data: csv}}
+		file, err := Parse("cycle.yaml", valid, fsys)
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			if len(e.Problems) == 0 || len(e.Problems) > MaxProblems {
+				t.Fatalf("%d problems", len(e.Problems))
+			}
+			for _, p := range e.Problems {
+				if strings.TrimSpace(p.Message) == "" || p.File == "" || p.Line < 0 {
+					t.Fatalf("bad problem %+v", p)
+				}
+			}
+			return
+		}
+		if err := file.Cycle.Validate(); err != nil {
+			t.Fatalf("parsed a cycle that does not validate: %v", err)
+		}
+	})
+}

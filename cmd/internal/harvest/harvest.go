@@ -29,6 +29,10 @@ type Harvester struct {
 	Key      templates.Key
 	// Limits bound what reading one file may cost.
 	Limits xlsxread.Limits
+	// Records keeps every non-empty input cell in Result.Records (New
+	// turns it on); off, a harvest that only reports or consolidates
+	// saves the work.
+	Records bool
 }
 
 // New returns a harvester for a cycle's department template.
@@ -39,7 +43,7 @@ func New(c *engine.Cycle, key templates.Key) (*Harvester, error) {
 	}
 	l := xlsxread.DefaultLimits()
 	l.MaxFileSize = MaxFileSize
-	return &Harvester{Template: t, Key: key, Limits: l}, nil
+	return &Harvester{Template: t, Key: key, Limits: l, Records: true}, nil
 }
 
 // Status sums up a harvested file.
@@ -144,7 +148,14 @@ func (h *Harvester) Workbook(name string, wb *grid.Workbook, wantDept string) *R
 		}
 		return refused(name, "internal", err.Error())
 	}
-	sub, facts, findings := h.Template.Parse(wb, id)
+	var sub *engine.Submission
+	var facts []engine.Fact
+	var findings []engine.Finding
+	if h.Records {
+		sub, facts, findings = h.Template.Parse(wb, id)
+	} else {
+		sub, findings = h.Template.ParseSubmission(wb, id)
+	}
 	r := &Result{File: name, Identity: id, Records: facts, Findings: findings, Submission: sub, Status: Valid}
 	if facts == nil {
 		r.Records = []engine.Fact{}
