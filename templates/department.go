@@ -563,3 +563,14 @@ func nameSafe(id string) string {
 		return '_'
 	}, id)
 }
+
+// Harvests reports whether a harvest reads a sheet: the template's own
+// sheets, not the Summary tab aop writes back nor sheets a person added.
+func (t *Department) Harvests(sheet string) bool {
+	sh := t.spec.Sheets
+	switch sheet {
+	case sh.Instructions, sh.Plan, sh.Drivers, sh.Headcount, sh.Assumptions, sh.Lists, sh.Identity:
+		return true
+	}
+	return false
+}

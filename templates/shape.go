@@ -17,7 +17,7 @@ import (
 // which cells are open.
 type shape struct {
 	sheets []string
-	open   []map[grid.Ref]struct{}
+	open   [][]grid.Ref // per sheet, in row-major order
 }
 
 // shapes caches one shape per shapeKey of a Department.
@@ -44,10 +44,10 @@ func (t *Department) shapeFor(dept string) (*shape, error) {
 		if s.Name == t.spec.Sheets.Identity {
 			continue
 		}
-		open := map[grid.Ref]struct{}{}
+		var open []grid.Ref
 		for at, c := range s.All() {
 			if c.Formula != "" || (c.Style != nil && c.Style.Unlocked) {
-				open[at] = struct{}{}
+				open = append(open, at)
 			}
 		}
 		sh.sheets = append(sh.sheets, s.Name)
@@ -76,11 +76,14 @@ func (sh *shape) digest(wb *grid.Workbook) (string, bool) {
 		b = append(append(append(b[:0], "sheet\x00"...), s.Name...), 0)
 		h.Write(b)
 		open := sh.open[i]
-		for at, c := range s.All() {
+		for at, c := range s.All() { // both in row-major order: a merge, no lookups
 			if c.Value.IsEmpty() {
 				continue
 			}
-			if _, ok := open[at]; ok {
+			for len(open) > 0 && open[0].Less(at) {
+				open = open[1:]
+			}
+			if len(open) > 0 && open[0] == at {
 				continue
 			}
 			b = at.Append(b[:0])

@@ -30,8 +30,16 @@ type colCell struct {
 
 // findRow returns the index of row num, or where it would be inserted.
 func (cs *cells) findRow(num int) (int, bool) {
-	if n := len(cs.rows); n > 0 && cs.rows[n-1].num <= num {
+	n := len(cs.rows)
+	if n > 0 && cs.rows[n-1].num <= num {
 		return n - 1 + boolInt(cs.rows[n-1].num < num), cs.rows[n-1].num == num
+	}
+	// Tables are mostly contiguous rows: try where num would sit if no row
+	// before it were missing.
+	if n > 0 {
+		if i := num - cs.rows[0].num; i >= 0 && i < n && cs.rows[i].num == num {
+			return i, true
+		}
 	}
 	return slices.BinarySearchFunc(cs.rows, num, func(r row, num int) int { return r.num - num })
 }
@@ -39,8 +47,16 @@ func (cs *cells) findRow(num int) (int, bool) {
 // find returns the index of column col in a row, or where it would be
 // inserted.
 func (r *row) find(col int) (int, bool) {
-	if n := len(r.cells); n > 0 && r.cells[n-1].col <= col {
+	n := len(r.cells)
+	if n > 0 && r.cells[n-1].col <= col {
 		return n - 1 + boolInt(r.cells[n-1].col < col), r.cells[n-1].col == col
+	}
+	// Rows are mostly contiguous: try where col would sit if no column
+	// before it were missing.
+	if n > 0 {
+		if j := col - r.cells[0].col; j >= 0 && j < n && r.cells[j].col == col {
+			return j, true
+		}
 	}
 	return slices.BinarySearchFunc(r.cells, col, func(c colCell, col int) int { return c.col - col })
 }
@@ -71,7 +87,11 @@ func (cs *cells) set(at Ref, c Cell) {
 		if c.IsZero() {
 			return
 		}
-		cs.rows = slices.Insert(cs.rows, i, row{num: at.Row, cells: cs.newRow(i)})
+		if i == len(cs.rows) {
+			cs.rows = append(cs.rows, row{num: at.Row, cells: cs.newRow(i)})
+		} else {
+			cs.rows = slices.Insert(cs.rows, i, row{num: at.Row, cells: cs.newRow(i)})
+		}
 	}
 	r := &cs.rows[i]
 	j, ok := r.find(at.Col)
@@ -85,7 +105,11 @@ func (cs *cells) set(at Ref, c Cell) {
 	case ok:
 		r.cells[j].cell = c
 	case !c.IsZero():
-		r.cells = slices.Insert(r.cells, j, colCell{col: at.Col, cell: c})
+		if j == len(r.cells) {
+			r.cells = append(r.cells, colCell{col: at.Col, cell: c})
+		} else {
+			r.cells = slices.Insert(r.cells, j, colCell{col: at.Col, cell: c})
+		}
 		cs.n++
 	}
 }

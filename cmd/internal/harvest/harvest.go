@@ -123,7 +123,7 @@ func (h *Harvester) DepartmentFromName(c *engine.Cycle, path string) string {
 // Bytes harvests a workbook held in memory under a display name. wantDept,
 // when not empty, is the department the workbook must belong to.
 func (h *Harvester) Bytes(ctx context.Context, name string, data []byte, wantDept string) *Result {
-	wb, err := xlsxread.Read(ctx, data, xlsxread.Options{Limits: h.Limits})
+	wb, err := xlsxread.Read(ctx, data, xlsxread.Options{Limits: h.Limits, Sheets: h.Template.Harvests})
 	if err != nil {
 		var fe *xlsxread.FileError
 		if errors.As(err, &fe) {
