@@ -74,6 +74,25 @@ func (p *parser) fact(sheet string, at grid.Ref, kind, field string, v grid.Valu
 	return &p.facts[len(p.facts)-1]
 }
 
+// monthRefs returns the references of a plan row's month cells, cut from
+// one string.
+func monthRefs(row int, col func(engine.Period) int) [engine.MonthsPerYear]string {
+	var buf [engine.MonthsPerYear * 8]byte
+	var ends [engine.MonthsPerYear]int
+	b := buf[:0]
+	for _, pr := range engine.Periods() {
+		b = grid.R(row, col(pr)).Append(b)
+		ends[pr-1] = len(b)
+	}
+	all := string(b)
+	var refs [engine.MonthsPerYear]string
+	start := 0
+	for i, end := range ends {
+		refs[i], start = all[start:end], end
+	}
+	return refs
+}
+
 // plainNumber reads a number cell without a word to say: a number value
 // that parses. Anything else goes through parser.number, which explains.
 func plainNumber(v grid.Value) (decimal.Decimal, bool) {
@@ -217,10 +236,10 @@ func (p *parser) parsePlan() {
 			dims = cloneDims(line.Dims)
 		}
 		var amounts [engine.MonthsPerYear]decimal.Decimal
+		line.Cells.Months = monthRefs(row, l.monthCol)
 		for _, pr := range engine.Periods() {
 			c := at(l.monthCol(pr))
-			cell := c.String()
-			line.Cells.Months[pr-1] = cell
+			cell := line.Cells.Months[pr-1]
 			v := s.Value(c)
 			if v.IsEmpty() {
 				continue

@@ -37,8 +37,13 @@ func (cs *cells) findRow(num int) (int, bool) {
 	// Tables are mostly contiguous rows: try where num would sit if no row
 	// before it were missing.
 	if n > 0 {
-		if i := num - cs.rows[0].num; i >= 0 && i < n && cs.rows[i].num == num {
-			return i, true
+		if i := num - cs.rows[0].num; i >= 0 && i < n {
+			if cs.rows[i].num > num { // rows are missing before num: step back over them
+				i -= cs.rows[i].num - num
+			}
+			if i >= 0 && cs.rows[i].num == num {
+				return i, true
+			}
 		}
 	}
 	return slices.BinarySearchFunc(cs.rows, num, func(r row, num int) int { return r.num - num })
