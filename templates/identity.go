@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"strconv"
 	"strings"
 
@@ -119,27 +120,44 @@ func (t *Department) Generate(dept, round string, key Key) (*grid.Workbook, erro
 // hidden on save. Numbers are hashed by value so a re-save that writes
 // "1.50" as "1.5" does not count as a change.
 func (t *Department) structureDigest(wb *grid.Workbook) string {
-	h := sha256.New()
-	var b []byte
+	d := newDigest()
 	for _, s := range wb.Sheets {
 		if s.Name == t.spec.Sheets.Identity {
 			continue
 		}
-		b = append(append(append(b[:0], "sheet\x00"...), s.Name...), 0)
-		h.Write(b)
+		d.sheet(s.Name)
 		for at, c := range s.All() {
 			if !isFixed(c) {
 				continue
 			}
-			b = at.Append(b[:0])
-			b = append(b, 0)
-			b = strconv.AppendInt(b, int64(c.Value.Kind), 10)
-			b = append(append(append(b, 0), canonical(c.Value)...), 0)
-			h.Write(b)
+			d.cell(at, c.Value)
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil))[:32]
+	return d.sum()
 }
+
+// digest hashes a workbook's fixed structure: each sheet's name, then each
+// fixed cell's reference, kind and canonical value, in row-major order.
+type digest struct {
+	h hash.Hash
+	b []byte
+}
+
+func newDigest() *digest { return &digest{h: sha256.New()} }
+
+func (d *digest) sheet(name string) {
+	d.b = append(append(append(d.b[:0], "sheet\x00"...), name...), 0)
+	d.h.Write(d.b)
+}
+
+func (d *digest) cell(at grid.Ref, v grid.Value) {
+	d.b = append(at.Append(d.b[:0]), 0)
+	d.b = strconv.AppendInt(d.b, int64(v.Kind), 10)
+	d.b = append(append(append(d.b, 0), canonical(v)...), 0)
+	d.h.Write(d.b)
+}
+
+func (d *digest) sum() string { return hex.EncodeToString(d.h.Sum(nil))[:32] }
 
 // isFixed reports whether a rendered cell is fixed structure: a locked cell
 // holding a constant.

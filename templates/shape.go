@@ -1,9 +1,6 @@
 package templates
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"strconv"
 	"sync"
 
 	"aop/engine/grid"
@@ -66,15 +63,13 @@ func (t *Department) shapeFor(dept string) (*shape, error) {
 // they held when it was generated and nothing was typed outside the
 // inputs; ok is false when a sheet of the shape is missing.
 func (sh *shape) digest(wb *grid.Workbook) (string, bool) {
-	h := sha256.New()
-	var b []byte
+	d := newDigest()
 	for i, name := range sh.sheets {
 		s := wb.Sheet(name)
 		if s == nil {
 			return "", false
 		}
-		b = append(append(append(b[:0], "sheet\x00"...), s.Name...), 0)
-		h.Write(b)
+		d.sheet(s.Name)
 		open := sh.open[i]
 		for at, c := range s.All() { // both in row-major order: a merge, no lookups
 			if c.Value.IsEmpty() {
@@ -86,12 +81,8 @@ func (sh *shape) digest(wb *grid.Workbook) (string, bool) {
 			if len(open) > 0 && open[0] == at {
 				continue
 			}
-			b = at.Append(b[:0])
-			b = append(b, 0)
-			b = strconv.AppendInt(b, int64(c.Value.Kind), 10)
-			b = append(append(append(b, 0), canonical(c.Value)...), 0)
-			h.Write(b)
+			d.cell(at, c.Value)
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil))[:32], true
+	return d.sum(), true
 }

@@ -37,18 +37,7 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := Parse("cycle.yaml", data, fsys)
 		if err != nil {
-			var e *Error
-			if !errors.As(err, &e) {
-				t.Fatalf("error of type %T: %v", err, err)
-			}
-			if len(e.Problems) == 0 || len(e.Problems) > MaxProblems {
-				t.Fatalf("%d problems", len(e.Problems))
-			}
-			for _, p := range e.Problems {
-				if strings.TrimSpace(p.Message) == "" || p.File == "" || p.Line < 0 {
-					t.Fatalf("bad problem %+v", p)
-				}
-			}
+			checkProblems(t, err)
 			if utf8.Valid(data) && !utf8.ValidString(err.Error()) {
 				t.Fatalf("message is not UTF-8: %q", err.Error())
 			}
@@ -82,22 +71,29 @@ func FuzzLedgerCSV(f *testing.F) {
 		fsys := fstest.MapFS{"ledger/fy26.csv": {Data: csv}}
 		file, err := Parse("cycle.yaml", valid, fsys)
 		if err != nil {
-			var e *Error
-			if !errors.As(err, &e) {
-				t.Fatalf("error of type %T: %v", err, err)
-			}
-			if len(e.Problems) == 0 || len(e.Problems) > MaxProblems {
-				t.Fatalf("%d problems", len(e.Problems))
-			}
-			for _, p := range e.Problems {
-				if strings.TrimSpace(p.Message) == "" || p.File == "" || p.Line < 0 {
-					t.Fatalf("bad problem %+v", p)
-				}
-			}
+			checkProblems(t, err)
 			return
 		}
 		if err := file.Cycle.Validate(); err != nil {
 			t.Fatalf("parsed a cycle that does not validate: %v", err)
 		}
 	})
+}
+
+// checkProblems fails unless err is an *Error listing between one and
+// MaxProblems problems, each with a message, a file and a line.
+func checkProblems(t *testing.T, err error) {
+	t.Helper()
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error of type %T: %v", err, err)
+	}
+	if len(e.Problems) == 0 || len(e.Problems) > MaxProblems {
+		t.Fatalf("%d problems", len(e.Problems))
+	}
+	for _, p := range e.Problems {
+		if strings.TrimSpace(p.Message) == "" || p.File == "" || p.Line < 0 {
+			t.Fatalf("bad problem %+v", p)
+		}
+	}
 }
