@@ -3,6 +3,7 @@ package templates
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/shopspring/decimal"
 
@@ -566,8 +567,20 @@ func nameSafe(id string) string {
 
 // Harvests reports whether a harvest reads a sheet: the template's own
 // sheets, not the Summary tab aop writes back nor sheets a person added.
-func (t *Department) Harvests(sheet string) bool {
-	sh := t.spec.Sheets
+func (t *Department) Harvests(sheet string) bool { return harvests(t.spec, sheet) }
+
+// HarvestsSheet is Department.Harvests for the embedded department
+// template, before any cycle is loaded: a harvest may start reading files
+// while the cycle file loads.
+func HarvestsSheet(sheet string) bool {
+	spec, err := embeddedSpec()
+	return err == nil && harvests(spec, sheet)
+}
+
+var embeddedSpec = sync.OnceValues(DepartmentSpec)
+
+func harvests(spec *Spec, sheet string) bool {
+	sh := spec.Sheets
 	switch sheet {
 	case sh.Instructions, sh.Plan, sh.Drivers, sh.Headcount, sh.Assumptions, sh.Lists, sh.Identity:
 		return true

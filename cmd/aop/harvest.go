@@ -37,25 +37,37 @@ func harvestCommand(e *env) *cli.Command {
 			if err := checkFiles(files); err != nil {
 				return err
 			}
-			cf, key, err := loadCycle(e, cmd.String("cycle"))
-			if err != nil {
-				return err
-			}
-			if d := cmd.String("department"); d != "" {
-				if _, ok := cf.Cycle.Department(d); !ok {
-					return usagef("cycle %s has no department %q", cf.Cycle.ID, d)
+			dept, json := cmd.String("department"), cmd.Bool("json")
+			setup := sync.OnceValues(func() (*harvestSetup, error) {
+				cf, key, err := loadCycle(e, cmd.String("cycle"))
+				if err != nil {
+					return nil, err
 				}
+				if dept != "" {
+					if _, ok := cf.Cycle.Department(dept); !ok {
+						return nil, usagef("cycle %s has no department %q", cf.Cycle.ID, dept)
+					}
+				}
+				h, err := harvest.New(cf.Cycle, key)
+				if err != nil {
+					return nil, err
+				}
+				h.Records = json
+				return &harvestSetup{h: h, c: cf.Cycle}, nil
+			})
+			go setup() // load the cycle while the first files are read
+			var report harvestReporter
+			emit := func(r *harvest.Result) error {
+				if report == nil {
+					st, _ := setup()
+					report = &harvestPrinter{w: e.stdout, c: st.c}
+					if json {
+						report = &jsonReport{w: e.stdout, cycle: st.c.ID}
+					}
+				}
+				return report.add(r)
 			}
-			h, err := harvest.New(cf.Cycle, key)
-			if err != nil {
-				return err
-			}
-			var report harvestReporter = &harvestPrinter{w: e.stdout, c: cf.Cycle}
-			h.Records = cmd.Bool("json")
-			if h.Records {
-				report = &jsonReport{w: e.stdout, cycle: cf.Cycle.ID}
-			}
-			if err := harvestEach(ctx, e, h, cf.Cycle, files, cmd.String("department"), report.add); err != nil {
+			if err := harvestEach(ctx, e, files, dept, setup, emit); err != nil {
 				return err
 			}
 			if err := report.close(); err != nil {
@@ -75,28 +87,33 @@ func harvestCommand(e *env) *cli.Command {
 func harvestFiles(ctx context.Context, e *env, h *harvest.Harvester, c *engine.Cycle, files []string, dept string) ([]*harvest.Result, error) {
 	h.Records = false
 	results := make([]*harvest.Result, 0, len(files))
-	err := harvestEach(ctx, e, h, c, files, dept, func(r *harvest.Result) error {
+	setup := func() (*harvestSetup, error) { return &harvestSetup{h: h, c: c}, nil }
+	err := harvestEach(ctx, e, files, dept, setup, func(r *harvest.Result) error {
 		results = append(results, r)
 		return nil
 	})
 	return results, err
 }
 
+// harvestSetup is what verifying and parsing need: the cycle and its
+// harvester.
+type harvestSetup struct {
+	h *harvest.Harvester
+	c *engine.Cycle
+}
+
 // harvestEach harvests files in parallel over GOMAXPROCS and hands each
 // result to emit in the order given, as soon as it and every file before it
 // are done. Only a bounded window of results waits for its turn, so memory
-// holds what emit keeps, not every file harvested. A department claimed by
-// two files is refused on the later one.
-func harvestEach(ctx context.Context, e *env, h *harvest.Harvester, c *engine.Cycle, files []string, dept string, emit func(*harvest.Result) error) error {
-	type done struct {
-		i   int
-		r   *harvest.Result
-		err error
-	}
+// holds what emit keeps, not every file harvested. Files are read before
+// setup is ready (reading needs no cycle); verifying and parsing wait for
+// it, and its error ends the harvest. A department claimed by two files is
+// refused on the later one.
+func harvestEach(ctx context.Context, e *env, files []string, dept string, setup func() (*harvestSetup, error), emit func(*harvest.Result) error) error {
 	workers := runtime.GOMAXPROCS(0)
 	window := make(chan struct{}, 4*workers) // files started but not yet emitted
 	work := make(chan int)
-	out := make(chan done)
+	out := make(chan harvested)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {
@@ -116,12 +133,9 @@ func harvestEach(ctx context.Context, e *env, h *harvest.Harvester, c *engine.Cy
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				want := dept
-				if want == "" {
-					want = h.DepartmentFromName(c, files[i])
-				}
-				r, err := h.File(ctx, files[i], want)
-				out <- done{i, r, err}
+				d := harvestOne(ctx, files[i], dept, setup)
+				d.i = i
+				out <- d
 			}
 		}()
 	}
@@ -129,7 +143,7 @@ func harvestEach(ctx context.Context, e *env, h *harvest.Harvester, c *engine.Cy
 
 	bar := newProgress(e, len(files), "harvesting")
 	defer bar.Finish()
-	pending := map[int]done{}
+	pending := map[int]harvested{}
 	seen := map[string]string{}
 	next := 0
 	var failed error
@@ -144,7 +158,7 @@ func harvestEach(ctx context.Context, e *env, h *harvest.Harvester, c *engine.Cy
 			delete(pending, next)
 			<-window
 			if d.err != nil {
-				failed = usageError{d.err}
+				failed = d.err
 				break
 			}
 			refuseDuplicate(d.r, seen)
@@ -160,6 +174,33 @@ func harvestEach(ctx context.Context, e *env, h *harvest.Harvester, c *engine.Cy
 		return failed
 	}
 	return ctx.Err()
+}
+
+// harvested is the outcome of one file: its result, or an error that ends
+// the harvest.
+type harvested struct {
+	i   int
+	r   *harvest.Result
+	err error
+}
+
+// harvestOne opens a file, waits for the setup and harvests it.
+func harvestOne(ctx context.Context, path, dept string, setup func() (*harvestSetup, error)) harvested {
+	wb, r, err := harvest.Open(ctx, path, harvest.DefaultLimits())
+	if err != nil {
+		return harvested{err: usageError{err}}
+	}
+	st, err := setup()
+	if err != nil {
+		return harvested{err: err}
+	}
+	if r != nil {
+		return harvested{r: r}
+	}
+	if dept == "" {
+		dept = st.h.DepartmentFromName(st.c, path)
+	}
+	return harvested{r: st.h.Workbook(path, wb, dept)}
 }
 
 // refuseDuplicate refuses a result whose department an earlier file of the

@@ -41,9 +41,7 @@ func New(c *engine.Cycle, key templates.Key) (*Harvester, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := xlsxread.DefaultLimits()
-	l.MaxFileSize = MaxFileSize
-	return &Harvester{Template: t, Key: key, Limits: l, Records: true}, nil
+	return &Harvester{Template: t, Key: key, Limits: DefaultLimits(), Records: true}, nil
 }
 
 // Status sums up a harvested file.
@@ -93,21 +91,41 @@ func count(fs []engine.Finding, l engine.Level) int {
 // an error (the caller's problem); every problem with its content is a
 // Result.
 func (h *Harvester) File(ctx context.Context, path, wantDept string) (*Result, error) {
+	wb, r, err := Open(ctx, path, h.Limits)
+	if err != nil || r != nil {
+		return r, err
+	}
+	return h.Workbook(path, wb, wantDept), nil
+}
+
+// Open reads a workbook on disk as a harvest does, within limits and only
+// the template's sheets, and needs no cycle: a command may open files
+// while it loads the cycle file. A file that cannot be opened at all is an
+// error; one that is not a readable workbook is a refused Result.
+func Open(ctx context.Context, path string, limits xlsxread.Limits) (*grid.Workbook, *Result, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if st.IsDir() {
-		return nil, fmt.Errorf("%s is a folder, not a workbook", path)
+		return nil, nil, fmt.Errorf("%s is a folder, not a workbook", path)
 	}
-	if st.Size() > h.Limits.MaxFileSize {
-		return refused(path, string(xlsxread.TooLarge), fmt.Sprintf("the file is %d MB; the largest workbook accepted is %d MB", st.Size()>>20, h.Limits.MaxFileSize>>20)), nil
+	if st.Size() > limits.MaxFileSize {
+		return nil, refused(path, string(xlsxread.TooLarge), fmt.Sprintf("the file is %d MB; the largest workbook accepted is %d MB", st.Size()>>20, limits.MaxFileSize>>20)), nil
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return h.Bytes(ctx, path, data, wantDept), nil
+	wb, r := read(ctx, path, data, limits)
+	return wb, r, nil
+}
+
+// DefaultLimits are the limits New gives a Harvester.
+func DefaultLimits() xlsxread.Limits {
+	l := xlsxread.DefaultLimits()
+	l.MaxFileSize = MaxFileSize
+	return l
 }
 
 // DepartmentFromName returns the department a file name stands for
@@ -123,15 +141,24 @@ func (h *Harvester) DepartmentFromName(c *engine.Cycle, path string) string {
 // Bytes harvests a workbook held in memory under a display name. wantDept,
 // when not empty, is the department the workbook must belong to.
 func (h *Harvester) Bytes(ctx context.Context, name string, data []byte, wantDept string) *Result {
-	wb, err := xlsxread.Read(ctx, data, xlsxread.Options{Limits: h.Limits, Sheets: h.Template.Harvests})
+	wb, r := read(ctx, name, data, h.Limits)
+	if r != nil {
+		return r
+	}
+	return h.Workbook(name, wb, wantDept)
+}
+
+// read reads a workbook's harvested sheets, or returns why it is refused.
+func read(ctx context.Context, name string, data []byte, limits xlsxread.Limits) (*grid.Workbook, *Result) {
+	wb, err := xlsxread.Read(ctx, data, xlsxread.Options{Limits: limits, Sheets: templates.HarvestsSheet})
 	if err != nil {
 		var fe *xlsxread.FileError
 		if errors.As(err, &fe) {
-			return refused(name, string(fe.Problem), fe.Error())
+			return nil, refused(name, string(fe.Problem), fe.Error())
 		}
-		return refused(name, "unreadable", err.Error())
+		return nil, refused(name, "unreadable", err.Error())
 	}
-	return h.Workbook(name, wb, wantDept)
+	return wb, nil
 }
 
 // Workbook harvests a workbook already read into a grid (the Sheets driver
