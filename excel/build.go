@@ -347,42 +347,39 @@ func panes(at grid.Ref) *excelize.Panes {
 	return p
 }
 
-func validationType(t grid.ValidationType) (string, bool) {
-	switch t {
-	case grid.ValidateList:
-		return "list", true
-	case grid.ValidateDecimal:
-		return "decimal", true
-	case grid.ValidateWhole:
-		return "whole", true
-	case grid.ValidateDate:
-		return "date", true
-	case grid.ValidateTextLength:
-		return "textLength", true
+// validationTypes and validationOperators name the grid's validation
+// kinds as SpreadsheetML writes them; the writer and Inspect share them.
+var (
+	validationTypes = map[grid.ValidationType]string{
+		grid.ValidateList: "list", grid.ValidateDecimal: "decimal", grid.ValidateWhole: "whole",
+		grid.ValidateDate: "date", grid.ValidateTextLength: "textLength",
 	}
-	return "", false
+	validationOperators = map[grid.Operator]string{
+		grid.Between: "between", grid.NotBetween: "notBetween", grid.Equal: "equal", grid.NotEqual: "notEqual",
+		grid.GreaterThan: "greaterThan", grid.LessThan: "lessThan",
+		grid.GreaterOrEqual: "greaterThanOrEqual", grid.LessOrEqual: "lessThanOrEqual",
+	}
+)
+
+func validationType(t grid.ValidationType) (string, bool) {
+	name, ok := validationTypes[t]
+	return name, ok
 }
 
 func validationOperator(op grid.Operator) (string, bool) {
-	switch op {
-	case grid.Between:
-		return "between", true
-	case grid.NotBetween:
-		return "notBetween", true
-	case grid.Equal:
-		return "equal", true
-	case grid.NotEqual:
-		return "notEqual", true
-	case grid.GreaterThan:
-		return "greaterThan", true
-	case grid.LessThan:
-		return "lessThan", true
-	case grid.GreaterOrEqual:
-		return "greaterThanOrEqual", true
-	case grid.LessOrEqual:
-		return "lessThanOrEqual", true
+	name, ok := validationOperators[op]
+	return name, ok
+}
+
+// keyOf returns the key m maps to name.
+func keyOf[K comparable](m map[K]string, name string) (K, bool) {
+	for k, n := range m {
+		if n == name {
+			return k, true
+		}
 	}
-	return "", false
+	var zero K
+	return zero, false
 }
 
 func errorStyle(s grid.ErrorStyle) (excelize.DataValidationErrorStyle, bool) {

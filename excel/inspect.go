@@ -344,40 +344,18 @@ func gridValidation(dv *excelize.DataValidation) (grid.Validation, error) {
 		v.Ranges = append(v.Ranges, r)
 	}
 	v.AllowBlank = dv.AllowBlank
+	var ok bool
 	switch dv.Type {
 	case "", "none":
 		v.Type = grid.ValidateAny
-	case "list":
-		v.Type = grid.ValidateList
-	case "decimal":
-		v.Type = grid.ValidateDecimal
-	case "whole":
-		v.Type = grid.ValidateWhole
-	case "date":
-		v.Type = grid.ValidateDate
-	case "textLength":
-		v.Type = grid.ValidateTextLength
 	default:
-		return v, fmt.Errorf("unsupported validation type %q", dv.Type)
+		if v.Type, ok = keyOf(validationTypes, dv.Type); !ok {
+			return v, fmt.Errorf("unsupported validation type %q", dv.Type)
+		}
 	}
-	switch dv.Operator {
-	case "", "between":
+	if dv.Operator == "" {
 		v.Operator = grid.Between
-	case "notBetween":
-		v.Operator = grid.NotBetween
-	case "equal":
-		v.Operator = grid.Equal
-	case "notEqual":
-		v.Operator = grid.NotEqual
-	case "greaterThan":
-		v.Operator = grid.GreaterThan
-	case "lessThan":
-		v.Operator = grid.LessThan
-	case "greaterThanOrEqual":
-		v.Operator = grid.GreaterOrEqual
-	case "lessThanOrEqual":
-		v.Operator = grid.LessOrEqual
-	default:
+	} else if v.Operator, ok = keyOf(validationOperators, dv.Operator); !ok {
 		return v, fmt.Errorf("unsupported operator %q", dv.Operator)
 	}
 	f1 := dv.Formula1

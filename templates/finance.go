@@ -61,14 +61,8 @@ func (t *Department) financeOverview(wb *grid.Workbook, k *engine.Consolidation,
 	w.headers(st.header, "", "Plan (bottom-up)", "Target (top-down)", "Gap (target − plan)", "Gap %", "Status")
 	for _, m := range measures() {
 		plan, target, gap, has := k.Totals("", m.types...)
-		w.cell(1, grid.Str(m.label), st.bold)
-		w.money(2, plan, st.moneyBold)
+		w.keyFigure(st, m.label, plan, target, gap, has)
 		if has {
-			w.money(3, target, st.moneyBold)
-			w.money(4, gap, st.moneyBold)
-			if !target.IsZero() {
-				w.cell(5, grid.Num(gap.Div(target).Round(6)), st.percentBold)
-			}
 			fav := gap.IsNegative() == (m.label == "Revenue")
 			w.cell(6, grid.Str(status(fav, gap)), st.bold)
 		}

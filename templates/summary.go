@@ -49,6 +49,21 @@ func (w *sheetWriter) money(col int, d decimal.Decimal, st *grid.Style) {
 	w.cell(col, grid.Num(engine.RoundMoney(d)), st)
 }
 
+// keyFigure writes a key figure's label, plan and, when it has a target,
+// the target, the gap and the gap as a share of the target, in columns 1-5.
+func (w *sheetWriter) keyFigure(st summaryStyles, label string, plan, target, gap decimal.Decimal, has bool) {
+	w.cell(1, grid.Str(label), st.bold)
+	w.money(2, plan, st.moneyBold)
+	if !has {
+		return
+	}
+	w.money(3, target, st.moneyBold)
+	w.money(4, gap, st.moneyBold)
+	if !target.IsZero() {
+		w.cell(5, grid.Num(gap.Div(target).Round(6)), st.percentBold)
+	}
+}
+
 func (w *sheetWriter) headers(st *grid.Style, names ...string) {
 	for i, n := range names {
 		w.cell(i+1, grid.Str(n), st)
@@ -128,14 +143,8 @@ func (t *Department) DepartmentSummary(k *engine.Consolidation, dept string, key
 		if plan.IsZero() && !has {
 			continue
 		}
-		w.cell(1, grid.Str(m.label), st.bold)
-		w.money(2, plan, st.moneyBold)
+		w.keyFigure(st, m.label, plan, target, gap, has)
 		if has {
-			w.money(3, target, st.moneyBold)
-			w.money(4, gap, st.moneyBold)
-			if !target.IsZero() {
-				w.cell(5, grid.Num(gap.Div(target).Round(6)), st.percentBold)
-			}
 			if share, ok := k.GapShare(dept, m.types...); ok {
 				w.cell(6, grid.Num(share.Round(6)), st.percentBold)
 			}

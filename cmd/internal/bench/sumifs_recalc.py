@@ -24,37 +24,15 @@ checks every figure against aop's consolidation of the same plans.
 import json
 import math
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 
 import uno
-from com.sun.star.beans import PropertyValue
 
-
-def prop(name, value):
-    """Return a UNO PropertyValue."""
-    p = PropertyValue()
-    p.Name, p.Value = name, value
-    return p
-
-
-def connect(pipe):
-    """Return the Desktop of the soffice listening on pipe, waiting up to a
-    minute for it to start."""
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-    deadline = time.time() + 60
-    while True:
-        try:
-            ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
-            return ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        except Exception:
-            if time.time() > deadline:
-                raise
-            time.sleep(0.2)
+# The soffice harness of the LibreOffice tests (cmd/internal/lotest).
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lotest"))
+from lofill import office, prop  # noqa: E402
 
 
 def cents(values):
@@ -106,29 +84,8 @@ def recalc(desktop, path, top):
 
 def main(path, top):
     """Run soffice, recalculate the workbook and print the report."""
-    profile = tempfile.mkdtemp(prefix="sumifs-profile-")
-    pipe = "sumifs%d" % os.getpid()
-    office = subprocess.Popen([
-        "soffice", "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
-        "-env:UserInstallation=file://" + profile,
-        "--accept=pipe,name=%s;urp;" % pipe,
-    ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    desktop = None
-    try:
-        desktop = connect(pipe)
+    with office("sumifs") as desktop:
         report = recalc(desktop, path, set(top))
-    finally:
-        try:
-            if desktop is not None:
-                desktop.terminate()
-        except Exception:
-            pass
-        try:
-            office.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            office.kill()
-            office.wait()
-        shutil.rmtree(profile, ignore_errors=True)
     print(json.dumps(report))
 
 

@@ -10,8 +10,10 @@ input: "1234.5" becomes a number, "22%" a percentage, "two" text) or
 file. Every output is saved as Excel 2007-365 .xlsx. One soffice process
 serves all jobs; it runs with a private profile and is stopped at the end.
 """
+import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,17 +43,39 @@ def connect(pipe):
             time.sleep(0.2)
 
 
-def main():
-    jobs = json.load(open(sys.argv[1]))
-    profile = tempfile.mkdtemp(prefix="lofill-profile-")
-    pipe = "lofill%d" % os.getpid()
-    office = subprocess.Popen([
+@contextlib.contextmanager
+def office(name):
+    """Start a headless soffice with a private profile listening on a pipe
+    named after name, yield its Desktop, and stop it and remove the profile
+    at the end."""
+    profile = tempfile.mkdtemp(prefix=name + "-profile-")
+    pipe = "%s%d" % (name, os.getpid())
+    proc = subprocess.Popen([
         "soffice", "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
         "-env:UserInstallation=file://" + profile,
         "--accept=pipe,name=%s;urp;" % pipe,
     ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    desktop = None
     try:
         desktop = connect(pipe)
+        yield desktop
+    finally:
+        try:
+            if desktop is not None:
+                desktop.terminate()
+        except Exception:
+            pass
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def main():
+    jobs = json.load(open(sys.argv[1]))
+    with office("lofill") as desktop:
         for job in jobs:
             url = uno.systemPathToFileUrl(os.path.abspath(job["input"]))
             doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
@@ -67,15 +91,6 @@ def main():
             out = uno.systemPathToFileUrl(os.path.abspath(job["output"]))
             doc.storeToURL(out, (prop("FilterName", "Calc MS Excel 2007 XML"), prop("Overwrite", True)))
             doc.close(True)
-    finally:
-        try:
-            desktop.terminate()
-        except Exception:
-            pass
-        try:
-            office.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            office.kill()
 
 
 if __name__ == "__main__":

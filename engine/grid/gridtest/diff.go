@@ -249,9 +249,9 @@ func (d *differ) validation(at string, want, got grid.Validation) {
 			d.add("%s: %s: want %v, got %v", at, what, w, g)
 		}
 	}
-	check("type", validationTypeName(want.Type), validationTypeName(got.Type))
+	check("type", want.Type.String(), got.Type.String())
 	if want.Type != grid.ValidateList && want.Type != grid.ValidateAny {
-		check("operator", operatorName(want.Operator), operatorName(got.Operator))
+		check("operator", want.Operator.String(), got.Operator.String())
 	}
 	check("list", fmt.Sprintf("%q", want.List), fmt.Sprintf("%q", got.List))
 	check("formula1", fmt.Sprintf("%q", normRef(want.Formula1)), fmt.Sprintf("%q", normRef(got.Formula1)))
@@ -264,24 +264,6 @@ func (d *differ) validation(at string, want, got grid.Validation) {
 	if want.Type != grid.ValidateAny {
 		check("error style", want.ErrorStyle, got.ErrorStyle)
 	}
-}
-
-func validationTypeName(t grid.ValidationType) string {
-	switch t {
-	case grid.ValidateAny:
-		return "any"
-	case grid.ValidateList:
-		return "list"
-	case grid.ValidateDecimal:
-		return "decimal"
-	case grid.ValidateWhole:
-		return "whole"
-	case grid.ValidateDate:
-		return "date"
-	case grid.ValidateTextLength:
-		return "textLength"
-	}
-	return fmt.Sprintf("type(%d)", t)
 }
 
 // normRef normalises a formula that may be a sheet-qualified range, so that
@@ -303,7 +285,7 @@ func (d *differ) charts(where string, want, got *grid.Sheet) {
 		w, g := want.Charts[i], got.Charts[i]
 		at := fmt.Sprintf("%s chart %d (%q)", where, i+1, w.Title)
 		if w.Type != g.Type {
-			d.add("%s: type: want %s, got %s", at, chartTypeName(w.Type), chartTypeName(g.Type))
+			d.add("%s: type: want %s, got %s", at, w.Type.String(), g.Type.String())
 		}
 		if w.Title != g.Title {
 			d.add("%s: title: want %q, got %q", at, w.Title, g.Title)
@@ -335,20 +317,6 @@ func (d *differ) charts(where string, want, got *grid.Sheet) {
 			}
 		}
 	}
-}
-
-func chartTypeName(t grid.ChartType) string {
-	switch t {
-	case grid.ChartColumn:
-		return "column"
-	case grid.ChartColumnStacked:
-		return "stacked column"
-	case grid.ChartBar:
-		return "bar"
-	case grid.ChartLine:
-		return "line"
-	}
-	return fmt.Sprintf("type(%d)", t)
 }
 
 func (d *differ) names(want, got *grid.Workbook) {

@@ -72,7 +72,7 @@ func dumpSheet(b *strings.Builder, s *grid.Sheet) {
 		b.WriteString("  " + dumpValidation(v) + "\n")
 	}
 	for i, c := range s.Charts {
-		fmt.Fprintf(b, "  chart %d %s title=%q at %s", i+1, chartTypeName(c.Type), c.Title, refOrNone(c.Anchor))
+		fmt.Fprintf(b, "  chart %d %s title=%q at %s", i+1, c.Type.String(), c.Title, refOrNone(c.Anchor))
 		if c.YAxisNumFmt != "" {
 			fmt.Fprintf(b, " yaxis=%q", c.YAxisNumFmt)
 		}
@@ -134,9 +134,9 @@ func dumpValidation(v grid.Validation) string {
 	for i, r := range v.Ranges {
 		rs[i] = r.String()
 	}
-	fmt.Fprintf(&b, "validation %s %s", strings.Join(rs, " "), validationTypeName(v.Type))
+	fmt.Fprintf(&b, "validation %s %s", strings.Join(rs, " "), v.Type.String())
 	if v.Type != grid.ValidateList && v.Type != grid.ValidateAny {
-		fmt.Fprintf(&b, " %s", operatorName(v.Operator))
+		fmt.Fprintf(&b, " %s", v.Operator.String())
 	}
 	if len(v.List) > 0 {
 		fmt.Fprintf(&b, " list=%q", v.List)
@@ -167,26 +167,4 @@ func dumpValidation(v grid.Validation) string {
 		}
 	}
 	return b.String()
-}
-
-func operatorName(op grid.Operator) string {
-	switch op {
-	case grid.Between:
-		return "between"
-	case grid.NotBetween:
-		return "notBetween"
-	case grid.Equal:
-		return "equal"
-	case grid.NotEqual:
-		return "notEqual"
-	case grid.GreaterThan:
-		return "greaterThan"
-	case grid.LessThan:
-		return "lessThan"
-	case grid.GreaterOrEqual:
-		return "greaterOrEqual"
-	case grid.LessOrEqual:
-		return "lessOrEqual"
-	}
-	return fmt.Sprintf("operator(%d)", op)
 }
