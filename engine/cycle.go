@@ -147,9 +147,9 @@ type Rule struct {
 
 // Department returns the department with the given id.
 func (c *Cycle) Department(id string) (Department, bool) {
-	for _, d := range c.Departments {
-		if d.ID == id {
-			return d, true
+	for i := range c.Departments { // by index: the structs are large to copy
+		if c.Departments[i].ID == id {
+			return c.Departments[i], true
 		}
 	}
 	return Department{}, false
@@ -157,9 +157,9 @@ func (c *Cycle) Department(id string) (Department, bool) {
 
 // Account returns the account with the given code.
 func (c *Cycle) Account(code string) (Account, bool) {
-	for _, a := range c.Accounts {
-		if a.Code == code {
-			return a, true
+	for i := range c.Accounts { // by index: the structs are large to copy
+		if c.Accounts[i].Code == code {
+			return c.Accounts[i], true
 		}
 	}
 	return Account{}, false
@@ -167,9 +167,9 @@ func (c *Cycle) Account(code string) (Account, bool) {
 
 // Dimension returns the dimension with the given id.
 func (c *Cycle) Dimension(id string) (Dimension, bool) {
-	for _, d := range c.Dimensions {
-		if d.ID == id {
-			return d, true
+	for i := range c.Dimensions { // by index: the structs are large to copy
+		if c.Dimensions[i].ID == id {
+			return c.Dimensions[i], true
 		}
 	}
 	return Dimension{}, false

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -116,4 +118,49 @@ func TestFormatting(t *testing.T) {
 	assert.Equal(t, "-1,000.50", FormatMoney(d("-1000.5")))
 	assert.Equal(t, "0.00", FormatMoney(decimal.Zero))
 	assert.Equal(t, "42.1%", Percent(d("0.4213")))
+}
+
+// TestSumIsAddOneByOne checks Sum's int64 path against decimal's Add: the
+// same value with the same exponent, also where the int64 path must give
+// way (too many digits, an overflowing total, mixed scales).
+func TestSumIsAddOneByOne(t *testing.T) {
+	slow := func(ds []decimal.Decimal) decimal.Decimal {
+		s := decimal.Zero
+		for _, x := range ds {
+			s = s.Add(x)
+		}
+		return s
+	}
+	cases := [][]string{
+		{},
+		{"0"},
+		{"756538.27", "99384.05", "361774.3", "100"},
+		{"-0.005", "0.01", "12"},
+		{"1e3", "2e2"},
+		{"9223372036854775807", "1"},
+		{"922337203685477580.7", "922337203685477580.7"},
+		{"-9000000000000000000", "-9000000000000000000"},
+		slices.Repeat([]string{"999999999999999999"}, 10),
+		slices.Repeat([]string{"-99999999999999999.9"}, 10),
+		{"123456789012345678901234567890", "0.01"},
+		{"0.000000000000000000001", "1"},
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 500 {
+		var c []string
+		for range rng.IntN(14) {
+			c = append(c, decimal.New(rng.Int64N(1<<62)-1<<61, int32(rng.IntN(24))-20).String())
+		}
+		cases = append(cases, c)
+	}
+	for _, c := range cases {
+		var ds []decimal.Decimal
+		for _, s := range c {
+			ds = append(ds, d(s))
+		}
+		want, got := slow(ds), Sum(ds...)
+		require.True(t, want.Equal(got), "%v: %s, want %s", c, got, want)
+		require.Equal(t, want.Exponent(), got.Exponent(), "%v", c)
+		require.Equal(t, want.String(), got.String(), "%v", c)
+	}
 }

@@ -80,11 +80,38 @@ func SpreadEvenly(total decimal.Decimal, n int) []decimal.Decimal {
 	return Spread(total, make([]decimal.Decimal, n))
 }
 
-// Sum adds amounts.
+// Sum adds amounts. Amounts with up to 18 digits at the finest scale among
+// them, as plan amounts in cents are, add as int64s without allocating;
+// the result is the very decimal that adding them one by one gives.
 func Sum(ds ...decimal.Decimal) decimal.Decimal {
+	if s, ok := sumFixed(ds); ok {
+		return s
+	}
 	s := zero
 	for _, d := range ds {
 		s = s.Add(d)
 	}
 	return s
+}
+
+// sumFixed adds amounts as int64 counts of the finest unit among them (and
+// zero's, as Add would), and reports false when one does not fit.
+func sumFixed(ds []decimal.Decimal) (decimal.Decimal, bool) {
+	exp := zero.Exponent()
+	for _, d := range ds {
+		exp = min(exp, d.Exponent())
+	}
+	var sum int64
+	for _, d := range ds {
+		u, ok := toUnits(d, -exp)
+		if !ok {
+			return decimal.Decimal{}, false
+		}
+		s := sum + u
+		if (sum^s)&(u^s) < 0 {
+			return decimal.Decimal{}, false
+		}
+		sum = s
+	}
+	return decimal.New(sum, exp), true
 }

@@ -99,8 +99,52 @@ func plainNumber(v grid.Value) (decimal.Decimal, bool) {
 	if v.Kind != grid.Number {
 		return decimal.Zero, false
 	}
-	d, err := decimal.NewFromString(v.Text)
+	return parseDecimal(v.Text)
+}
+
+// parseDecimal parses a number's text. The form nearly every stored amount
+// takes, a plain decimal of up to 18 digits ("-1234.56"), is read without
+// decimal's general parser; it gives the same coefficient and exponent.
+func parseDecimal(s string) (decimal.Decimal, bool) {
+	if d, ok := shortDecimal(s); ok {
+		return d, true
+	}
+	d, err := decimal.NewFromString(s)
 	return d, err == nil
+}
+
+func shortDecimal(s string) (decimal.Decimal, bool) {
+	i, neg := 0, false
+	if len(s) > 0 && s[0] == '-' {
+		i, neg = 1, true
+	}
+	var c int64
+	var exp int32
+	digits, dot := 0, false
+	for ; i < len(s); i++ {
+		switch ch := s[i]; {
+		case ch >= '0' && ch <= '9':
+			if digits == 18 {
+				return decimal.Decimal{}, false
+			}
+			c = c*10 + int64(ch-'0')
+			digits++
+			if dot {
+				exp--
+			}
+		case ch == '.' && !dot:
+			dot = true
+		default:
+			return decimal.Decimal{}, false
+		}
+	}
+	if digits == 0 {
+		return decimal.Decimal{}, false
+	}
+	if neg {
+		c = -c
+	}
+	return decimal.New(c, exp), true
 }
 
 // label is what a number is, in words, for findings.
@@ -126,7 +170,7 @@ func (a *amountLabel) String() string {
 // text returns a cell as text: strings trimmed, numbers as typed.
 func text(v grid.Value) string {
 	if v.Kind == grid.Number {
-		if d, err := decimal.NewFromString(v.Text); err == nil {
+		if d, ok := parseDecimal(v.Text); ok {
 			return d.String()
 		}
 	}
@@ -176,17 +220,19 @@ func (p *parser) parsePlan() {
 	p.sub.Lines = make([]engine.Line, 0, l.lastRow()-planFirstRow+1)
 	for row := planFirstRow; row <= l.lastRow(); row++ {
 		at := func(col int) grid.Ref { return grid.R(row, col) }
-		acctV := s.Value(at(l.account))
+		cells := s.Row(row)
+		acctV := cells.Value(l.account)
 		empty := acctV.IsEmpty()
 		hasAmounts := false
 		for _, pr := range engine.Periods() {
-			if !s.Value(at(l.monthCol(pr))).IsEmpty() {
+			if !cells.Value(l.monthCol(pr)).IsEmpty() {
 				hasAmounts = true
+				break
 			}
 		}
-		others := !s.Value(at(l.description)).IsEmpty() || !s.Value(at(l.explanation)).IsEmpty()
+		others := !cells.Value(l.description).IsEmpty() || !cells.Value(l.explanation).IsEmpty()
 		for _, c := range l.dims {
-			others = others || !s.Value(at(c)).IsEmpty()
+			others = others || !cells.Value(c).IsEmpty()
 		}
 		if empty && !hasAmounts && !others {
 			continue
@@ -209,7 +255,7 @@ func (p *parser) parsePlan() {
 			account, ok = p.account(sheet, at(l.account), acctV)
 		}
 		for i, dim := range p.t.cycle.Dimensions {
-			v := s.Value(at(l.dims[i]))
+			v := cells.Value(l.dims[i])
 			if v.IsEmpty() {
 				continue
 			}
@@ -223,11 +269,11 @@ func (p *parser) parsePlan() {
 			}
 			line.Dims[dim.ID] = m.ID
 		}
-		if v := s.Value(at(l.description)); !v.IsEmpty() {
+		if v := cells.Value(l.description); !v.IsEmpty() {
 			line.Description = text(v)
 			p.fact(sheet, at(l.description), "description", "description", v).Account = account.Code
 		}
-		if v := s.Value(at(l.explanation)); !v.IsEmpty() {
+		if v := cells.Value(l.explanation); !v.IsEmpty() {
 			line.Comment = text(v)
 			p.fact(sheet, at(l.explanation), "comment", "explanation", v).Account = account.Code
 		}
@@ -238,12 +284,11 @@ func (p *parser) parsePlan() {
 		var amounts [engine.MonthsPerYear]decimal.Decimal
 		line.Cells.Months = monthRefs(row, l.monthCol)
 		for _, pr := range engine.Periods() {
-			c := at(l.monthCol(pr))
-			cell := line.Cells.Months[pr-1]
-			v := s.Value(c)
+			v := cells.Value(l.monthCol(pr))
 			if v.IsEmpty() {
 				continue
 			}
+			c, cell := at(l.monthCol(pr)), line.Cells.Months[pr-1]
 			f := &p.scratch
 			if p.records {
 				p.facts = append(p.facts, engine.Fact{Sheet: sheet, Cell: cell, Kind: "amount", Field: "amount", Value: v.Text,

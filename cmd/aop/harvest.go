@@ -338,9 +338,10 @@ func (p *harvestPrinter) add(r *harvest.Result) error {
 	default:
 		d, _ := c.Department(r.Identity.Department)
 		sub := r.Submission
+		costs, revenue := moneyTotals(c, sub)
 		fmt.Fprintf(w, "%s %s: %s (%s): %d lines, %d hires, %d assumptions; costs %s, revenue %s",
 			mark, r.File, d.Name, d.ID, len(sub.Lines), len(sub.Hires), len(sub.Assumptions),
-			engine.FormatMoney(totalOf(c, sub, false)), engine.FormatMoney(totalOf(c, sub, true)))
+			engine.FormatMoney(costs), engine.FormatMoney(revenue))
 		if n := r.Errors(); n > 0 {
 			fmt.Fprintf(w, "; %s", plural(n, "error"))
 		}
@@ -364,18 +365,19 @@ func (p *harvestPrinter) close() error {
 
 func (p *harvestPrinter) summary() harvestSummary { return p.sum }
 
-// totalOf sums a submission's full year over its revenue accounts, or over
-// its cost accounts.
-func totalOf(c *engine.Cycle, s *engine.Submission, revenue bool) decimal.Decimal {
-	total := decimal.Zero
+// moneyTotals sums a submission's full year over its cost accounts and
+// over its revenue accounts.
+func moneyTotals(c *engine.Cycle, s *engine.Submission) (costs, revenue decimal.Decimal) {
+	var cs, rs []decimal.Decimal
 	for _, l := range s.Lines {
-		a, _ := c.Account(l.Account)
-		if !a.Type.IsMoney() || (a.Type == engine.Revenue) != revenue {
-			continue
+		switch a, _ := c.Account(l.Account); {
+		case a.Type == engine.Revenue:
+			rs = append(rs, l.Total())
+		case a.Type.IsMoney():
+			cs = append(cs, l.Total())
 		}
-		total = total.Add(l.Total())
 	}
-	return total
+	return engine.Sum(cs...), engine.Sum(rs...)
 }
 
 // plural writes "1 error", "2 errors".

@@ -143,6 +143,29 @@ func (s *Sheet) Cell(at Ref) Cell { return s.cells.get(at) }
 // Value returns the value of the cell at a reference.
 func (s *Sheet) Value(at Ref) Value { return s.cells.get(at).Value }
 
+// Row returns one row of the sheet, to read many of its cells without
+// finding the row for each. The sheet must not change while it is used.
+func (s *Sheet) Row(num int) RowView {
+	if i, ok := s.cells.findRow(num); ok {
+		return RowView{&s.cells.rows[i]}
+	}
+	return RowView{}
+}
+
+// RowView is a row of a sheet (see Sheet.Row); an empty row has no cells.
+type RowView struct{ r *row }
+
+// Value returns the value of the row's cell in column col.
+func (v RowView) Value(col int) Value {
+	if v.r == nil {
+		return Value{}
+	}
+	if j, ok := v.r.find(col); ok {
+		return v.r.cells[j].cell.Value
+	}
+	return Value{}
+}
+
 // Len returns the number of stored cells.
 func (s *Sheet) Len() int { return s.cells.n }
 

@@ -37,6 +37,14 @@ func TestCellsAgainstMap(t *testing.T) {
 				t.Fatalf("round %d step %d: Cell(%v) = %v, want %v", round, step, at, got, c)
 			}
 		}
+		for r := range 30 + 400 {
+			row := s.Row(r)
+			for col := range 14 {
+				if got, want := row.Value(col), model[Ref{Row: r, Col: col}].Value; got != want {
+					t.Fatalf("round %d: Row(%d).Value(%d) = %v, want %v", round, r, col, got, want)
+				}
+			}
+		}
 		if s.Len() != len(model) {
 			t.Fatalf("round %d: Len = %d, want %d", round, s.Len(), len(model))
 		}
