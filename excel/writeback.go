@@ -117,6 +117,21 @@ func (w *Writer) WriteBack(path string, sheets []*grid.Sheet, opts WriteBackOpti
 	return nil
 }
 
+// WriteBackBytes is WriteBack on a workbook held in memory: it returns the
+// workbook with the sheets replaced or added, and leaves keeping the
+// previous bytes to the caller (opts.HistoryDir is not used).
+func (w *Writer) WriteBackBytes(orig []byte, sheets []*grid.Sheet, opts WriteBackOptions) ([]byte, error) {
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	out, err := w.spliceSheets(orig, sheets, opts, now)
+	if err != nil {
+		return nil, fmt.Errorf("excel: write back: %w", err)
+	}
+	return out, nil
+}
+
 // checkHistoryDir refuses a missing history folder and one that is the
 // workbook's own folder.
 func checkHistoryDir(workbook, historyDir string) error {

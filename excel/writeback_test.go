@@ -764,3 +764,21 @@ func TestPartPaths(t *testing.T) {
 	assert.Equal(t, []byte(`<w a="1" activeTab="3"/>`), setAttr([]byte(`<w a="1"/>`), "activeTab", "3"))
 	assert.Equal(t, []byte(`<w activeTab='4' a="1">`), setAttr([]byte(`<w activeTab='2' a="1">`), "activeTab", "4"))
 }
+
+// TestWriteBackBytesEqualsWriteBack: the in-memory write-back gives the
+// bytes the file write-back leaves on disk.
+func TestWriteBackBytesEqualsWriteBack(t *testing.T) {
+	w := NewWriter()
+	path, history := deptFiles(t, w, deptWorkbook(40))
+	orig, err := os.ReadFile(path)
+	require.NoError(t, err)
+	opts := WriteBackOptions{HistoryDir: history, Now: time.Date(2026, 11, 24, 13, 50, 0, 0, time.UTC), After: "Instructions", Replace: []string{"Summary"}}
+	got, err := w.WriteBackBytes(orig, []*grid.Sheet{summarySheet("1")}, opts)
+	require.NoError(t, err)
+	require.NoError(t, w.WriteBack(path, []*grid.Sheet{summarySheet("1")}, opts))
+	want, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	_, err = w.WriteBackBytes([]byte("not a zip"), []*grid.Sheet{summarySheet("1")}, opts)
+	assert.Error(t, err)
+}

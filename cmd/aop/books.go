@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"sync"
+
+	"aop/cmd/internal/harvest"
+	"aop/cmd/internal/plan"
+	"aop/engine"
+	"aop/engine/grid"
+	"aop/excel"
+	"aop/templates"
+)
+
+// xlsxBooks is the service's spreadsheet side on .xlsx files: plan.Books
+// over the harvester, the templates and the excel driver.
+type xlsxBooks struct {
+	key templates.Key
+	w   *excel.Writer
+	mu  sync.Mutex
+	hs  map[*engine.Cycle]*harvest.Harvester
+}
+
+func newXLSXBooks(key templates.Key) *xlsxBooks {
+	return &xlsxBooks{key: key, w: excel.NewWriter(), hs: map[*engine.Cycle]*harvest.Harvester{}}
+}
+
+func (b *xlsxBooks) harvester(c *engine.Cycle) (*harvest.Harvester, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if h, ok := b.hs[c]; ok {
+		return h, nil
+	}
+	h, err := harvest.New(c, b.key)
+	if err != nil {
+		return nil, err
+	}
+	b.hs[c] = h
+	return h, nil
+}
+
+func (b *xlsxBooks) Harvest(ctx context.Context, c *engine.Cycle, name string, data []byte, dept, round string) plan.Harvest {
+	h, err := b.harvester(c)
+	if err != nil {
+		return plan.Harvest{Refused: true, Problem: "template", Findings: []engine.Finding{{Level: engine.Error, Message: err.Error()}}}
+	}
+	r := h.Bytes(ctx, name, data, dept)
+	out := plan.Harvest{Refused: r.Status == harvest.Refused, Problem: r.Problem, Findings: r.Findings, Records: r.Records, Submission: r.Submission}
+	if !out.Refused && r.Identity.Round != round {
+		got := r.Identity.Round
+		if got == "" {
+			got = "none"
+		}
+		out = plan.Harvest{Refused: true, Problem: "wrong_round", Findings: []engine.Finding{{Level: engine.Error,
+			Message: "this workbook is of round " + got + ", not round " + round + "; download this round's workbook and type your plan there"}}}
+	}
+	return out
+}
+
+func (b *xlsxBooks) Generate(c *engine.Cycle, dept, round string, values []engine.Fact, locked bool) ([]byte, error) {
+	h, err := b.harvester(c)
+	if err != nil {
+		return nil, err
+	}
+	wb, err := h.Template.Generate(dept, round, b.key)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range values {
+		s := wb.Sheet(f.Sheet)
+		at, err := grid.ParseRef(f.Cell)
+		if s == nil || err != nil {
+			continue
+		}
+		v := grid.Str(f.Value)
+		if f.Amount != nil {
+			v = grid.Num(*f.Amount)
+		}
+		s.SetValue(at, v)
+	}
+	if locked {
+		lock(wb)
+	}
+	var buf bytes.Buffer
+	if err := b.w.Write(&buf, wb); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// lock makes every input cell of a workbook read-only: the department's
+// plan is approved.
+func lock(wb *grid.Workbook) {
+	for _, s := range wb.Sheets {
+		for at, c := range s.All() {
+			if c.Style != nil && c.Style.Unlocked {
+				st := *c.Style
+				st.Unlocked, st.Fill = false, ""
+				s.SetStyle(at, &st)
+			}
+		}
+	}
+}
+
+func (b *xlsxBooks) WriteSummary(c *engine.Cycle, k *engine.Consolidation, dept string, workbook []byte, asOf string) ([]byte, error) {
+	h, err := b.harvester(c)
+	if err != nil {
+		return nil, err
+	}
+	sheet, err := h.Template.DepartmentSummary(k, dept, b.key, asOf)
+	if err != nil {
+		return nil, err
+	}
+	return b.w.WriteBackBytes(workbook, []*grid.Sheet{sheet}, excel.WriteBackOptions{
+		After: h.Template.Spec().Sheets.Instructions, Replace: []string{templates.SummarySheetName}})
+}
+
+func (b *xlsxBooks) FinanceSummary(c *engine.Cycle, k *engine.Consolidation, asOf string, leftOut []string) ([]byte, json.RawMessage, error) {
+	h, err := b.harvester(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	wb, err := h.Template.FinanceSummary(k, "", asOf, leftOut)
+	if err != nil {
+		return nil, nil, err
+	}
+	var buf bytes.Buffer
+	if err := b.w.Write(&buf, wb); err != nil {
+		return nil, nil, err
+	}
+	rep, err := json.Marshal((&consolidation{cycle: c, k: k}).report())
+	return buf.Bytes(), rep, err
+}

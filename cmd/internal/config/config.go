@@ -1,0 +1,209 @@
+// Package config reads the service's configuration file
+// (config.example.yaml documents every key). Decoding is strict: an unknown
+// key is an error naming its line. Secrets come from the environment:
+// AOP_DATABASE_URL overrides the database, AOP_SIGNING_KEY the signing key
+// file (read where the key is loaded).
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is the service's configuration, with defaults filled in and
+// relative paths resolved against the configuration file's folder.
+type Config struct {
+	Listen    string `yaml:"listen"`
+	PublicURL string `yaml:"public_url"`
+	// Database is a SQLite file path or a postgres:// URL.
+	Database       string    `yaml:"database"`
+	SigningKeyFile string    `yaml:"signing_key_file"`
+	MaxUpload      Bytes     `yaml:"max_upload"`
+	RateLimit      Rate      `yaml:"rate_limit"`
+	WebhookWindow  Duration  `yaml:"webhook_window"`
+	Jobs           Jobs      `yaml:"jobs"`
+	Reminders      Reminders `yaml:"reminders"`
+}
+
+// Rate limits requests per token.
+type Rate struct {
+	PerSecond float64 `yaml:"per_second"`
+	Burst     int     `yaml:"burst"`
+}
+
+// Jobs configures the background job queue.
+type Jobs struct {
+	Workers     int      `yaml:"workers"`
+	RescueAfter Duration `yaml:"rescue_after"`
+}
+
+// Reminders configures reminders to late departments.
+type Reminders struct {
+	LeadTime Duration `yaml:"lead_time"`
+	Every    Duration `yaml:"every"`
+	Sender   string   `yaml:"sender"`
+}
+
+// Default returns the configuration config.example.yaml spells out.
+func Default() Config {
+	return Config{
+		Listen:         "127.0.0.1:8080",
+		PublicURL:      "http://127.0.0.1:8080",
+		Database:       "data/aop.db",
+		SigningKeyFile: "data/signing.key",
+		MaxUpload:      20 << 20,
+		RateLimit:      Rate{PerSecond: 20, Burst: 40},
+		WebhookWindow:  Duration(5 * time.Minute),
+		Jobs:           Jobs{Workers: 4, RescueAfter: Duration(time.Minute)},
+		Reminders:      Reminders{LeadTime: Duration(72 * time.Hour), Every: Duration(time.Hour), Sender: "log"},
+	}
+}
+
+// Load reads a configuration file, applies the environment's overrides and
+// validates the result.
+func Load(path string, getenv func(string) string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, err
+	}
+	c, err := Parse(data)
+	if err != nil {
+		return Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	if u := getenv("AOP_DATABASE_URL"); u != "" {
+		c.Database = u
+	}
+	c.resolve(filepath.Dir(path))
+	if err := c.Validate(); err != nil {
+		return Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Parse decodes a configuration over the defaults, refusing unknown keys.
+func Parse(data []byte) (Config, error) {
+	c := Default()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// resolve makes relative file paths relative to dir.
+func (c *Config) resolve(dir string) {
+	if !IsPostgres(c.Database) {
+		c.Database = join(dir, strings.TrimPrefix(strings.TrimPrefix(c.Database, "sqlite:"), "file:"))
+	}
+	c.SigningKeyFile = join(dir, c.SigningKeyFile)
+}
+
+func join(dir, p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dir, p)
+}
+
+// IsPostgres reports whether a database setting is a PostgreSQL URL.
+func IsPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// Validate checks every setting and names the first wrong one.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		bad("listen", "%q is not host:port", c.Listen)
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("public_url", "%q is not an http(s) URL", c.PublicURL)
+	}
+	if c.Database == "" {
+		bad("database", "give a SQLite file or a postgres:// URL")
+	}
+	if c.SigningKeyFile == "" {
+		bad("signing_key_file", "give the file of the signing key")
+	}
+	if c.MaxUpload < 1<<10 || c.MaxUpload > 1<<30 {
+		bad("max_upload", "%d bytes is outside 1KiB..1GiB", c.MaxUpload)
+	}
+	if c.RateLimit.PerSecond <= 0 || c.RateLimit.Burst < 1 {
+		bad("rate_limit", "per_second must be above 0 and burst at least 1")
+	}
+	if c.WebhookWindow < Duration(time.Second) || c.WebhookWindow > Duration(time.Hour) {
+		bad("webhook_window", "%s is outside 1s..1h", c.WebhookWindow)
+	}
+	if c.Jobs.Workers < 1 || c.Jobs.Workers > 256 {
+		bad("jobs.workers", "%d is outside 1..256", c.Jobs.Workers)
+	}
+	if c.Jobs.RescueAfter < Duration(time.Second) {
+		bad("jobs.rescue_after", "%s is below 1s", c.Jobs.RescueAfter)
+	}
+	if c.Reminders.Every < Duration(time.Second) {
+		bad("reminders.every", "%s is below 1s", c.Reminders.Every)
+	}
+	if c.Reminders.LeadTime < 0 {
+		bad("reminders.lead_time", "%s is negative", c.Reminders.LeadTime)
+	}
+	if c.Reminders.Sender != "log" {
+		bad("reminders.sender", "%q is not a sender aop has; use log", c.Reminders.Sender)
+	}
+	return errors.Join(errs...)
+}
+
+// Duration is a time.Duration written as "90s", "5m" or "72h".
+type Duration time.Duration
+
+func (d Duration) String() string { return time.Duration(d).String() }
+
+// Std returns the duration as a time.Duration.
+func (d Duration) Std() time.Duration { return time.Duration(d) }
+
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %q is not a duration such as 90s, 5m or 72h", n.Line, n.Value)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Bytes is a size written as a number of bytes or with a suffix: 512KiB,
+// 20MiB, 1GiB.
+type Bytes int64
+
+func (b *Bytes) UnmarshalYAML(n *yaml.Node) error {
+	s := strings.TrimSpace(n.Value)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || v < 0 || v > (1<<40)/mult {
+		return fmt.Errorf("line %d: %q is not a size such as 20MiB", n.Line, n.Value)
+	}
+	*b = Bytes(v * mult)
+	return nil
+}

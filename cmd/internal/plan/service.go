@@ -1,0 +1,320 @@
+package plan
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"aop/engine"
+)
+
+// Books is the spreadsheet side of the service (the excel driver, wired by
+// cmd/aop): it reads workbooks people send and writes the ones aop sends.
+type Books interface {
+	// Harvest reads a workbook, checks that it is the workbook of dept in
+	// round of the cycle (signature, structure) and parses its inputs.
+	Harvest(ctx context.Context, c *engine.Cycle, name string, data []byte, dept, round string) Harvest
+	// Generate renders a department's workbook for a round with the
+	// values of its current submission typed in (none for a fresh one); a
+	// locked workbook takes no input.
+	Generate(c *engine.Cycle, dept, round string, values []engine.Fact, locked bool) ([]byte, error)
+	// WriteSummary writes a department's Summary tab from a consolidation
+	// into its workbook, leaving its inputs as they are.
+	WriteSummary(c *engine.Cycle, k *engine.Consolidation, dept string, workbook []byte, asOf string) ([]byte, error)
+	// FinanceSummary renders the finance summary workbook of a
+	// consolidation and the report of it (company totals, gap register) as
+	// JSON.
+	FinanceSummary(c *engine.Cycle, k *engine.Consolidation, asOf string, leftOut []string) (workbook []byte, report json.RawMessage, err error)
+}
+
+// Harvest is what Books.Harvest found in a workbook.
+type Harvest struct {
+	// Refused workbooks are not usable at all (another department or
+	// round, tampered, corrupt); Problem says how.
+	Refused  bool
+	Problem  string
+	Findings []engine.Finding
+	Records  []engine.Fact
+	// Submission is the typed plan; nil when refused.
+	Submission *engine.Submission
+}
+
+// Sender delivers reminders (e-mail, chat); the default writes the log.
+type Sender interface {
+	Remind(ctx context.Context, r Reminder) error
+}
+
+// Reminder asks a department to submit before a round's due date.
+type Reminder struct {
+	Round      Round
+	Department engine.Department
+	Status     Status
+	Link       string
+}
+
+// Options configure a Service.
+type Options struct {
+	Store Store
+	Queue Queue
+	Books Books
+	// ParseCycle parses a cycle file (cyclefile.Parse, wired by cmd/aop).
+	ParseCycle func(name string, data []byte) (*engine.Cycle, error)
+	// Key signs webhook secrets; it is the workbook signing key.
+	Key []byte
+	// Now is the clock (time.Now when nil).
+	Now    func() time.Time
+	Log    *slog.Logger
+	Sender Sender
+	// WebhookWindow is how far a signed request's timestamp may be from
+	// now (5 minutes when zero).
+	WebhookWindow time.Duration
+	// RemindLead is how long before the due date late departments are
+	// reminded (72 hours when zero).
+	RemindLead time.Duration
+	// PublicURL prefixes links in reminders.
+	PublicURL string
+}
+
+// Service runs the planning cycle. It is safe for concurrent use.
+type Service struct {
+	o      Options
+	mu     sync.Mutex
+	cycles map[string]*engine.Cycle // parsed cycles by id and source hash
+}
+
+// New returns a service.
+func New(o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	if o.Sender == nil {
+		o.Sender = LogSender{Log: o.Log}
+	}
+	if o.WebhookWindow == 0 {
+		o.WebhookWindow = 5 * time.Minute
+	}
+	if o.RemindLead == 0 {
+		o.RemindLead = 72 * time.Hour
+	}
+	return &Service{o: o, cycles: map[string]*engine.Cycle{}}
+}
+
+func (s *Service) now() time.Time { return s.o.Now().UTC().Truncate(time.Microsecond) }
+
+// LogSender writes reminders to the log.
+type LogSender struct{ Log *slog.Logger }
+
+// Remind logs the reminder.
+func (l LogSender) Remind(_ context.Context, r Reminder) error {
+	l.Log.Info("reminder", "round", r.Round.ID, "department", r.Department.ID, "owner", r.Department.Owner,
+		"status", r.Status, "due", r.Round.Due.Format(time.RFC3339), "link", r.Link)
+	return nil
+}
+
+// ---- who may do what
+
+// can checks that an actor may act on a department (dept "" for
+// finance-wide actions); write actions need more than a viewer.
+func can(a Actor, dept string, write bool) error {
+	switch a.Role {
+	case FinanceAdmin:
+		return nil
+	case FinanceViewer:
+		if write {
+			return Errorf(KindForbidden, "a finance-viewer token reads only; this needs finance-admin")
+		}
+		return nil
+	case DepartmentRole:
+		if dept == "" {
+			return Errorf(KindForbidden, "a department token acts only on its own department; this needs a finance token")
+		}
+		if dept != a.Department {
+			return Errorf(KindForbidden, "this token acts for department %s, not %s", a.Department, dept)
+		}
+		return nil
+	}
+	return Errorf(KindUnauthorized, "no valid credentials")
+}
+
+// financeOnly allows finance-admin (write) or any finance role (read).
+func financeOnly(a Actor, write bool) error {
+	if a.Role == DepartmentRole {
+		return Errorf(KindForbidden, "this needs a finance token")
+	}
+	return can(a, "", write)
+}
+
+// ---- audit
+
+func (s *Service) audit(ctx context.Context, tx Tx, a Actor, action string, round int64, dept, subject string, before, after any) error {
+	e := &AuditEntry{At: s.now(), Actor: a.Kind + ":" + a.Name, Role: a.Role, Action: action, Round: round,
+		Department: dept, Subject: subject, Before: rawJSON(before), After: rawJSON(after)}
+	return tx.AddAudit(ctx, e)
+}
+
+func rawJSON(v any) json.RawMessage {
+	if v == nil {
+		return nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return json.RawMessage(fmt.Sprintf("%q", err.Error()))
+	}
+	return b
+}
+
+// Audit lists audit entries (finance only).
+func (s *Service) Audit(ctx context.Context, a Actor, q AuditQuery) ([]AuditEntry, error) {
+	if err := financeOnly(a, false); err != nil {
+		return nil, err
+	}
+	if q.Limit <= 0 || q.Limit > 1000 {
+		q.Limit = 200
+	}
+	return s.o.Store.Audit(ctx, q)
+}
+
+// ---- tokens
+
+// tokenPrefix starts every API token, so a leaked one is easy to spot.
+const tokenPrefix = "aop_"
+
+// CreateToken makes a token and returns its secret, shown once: only its
+// hash is stored.
+func (s *Service) CreateToken(ctx context.Context, a Actor, name string, role Role, dept string) (string, Token, error) {
+	if err := financeOnly(a, true); err != nil {
+		return "", Token{}, err
+	}
+	if !role.Valid() {
+		return "", Token{}, &Error{Kind: KindInvalid, Message: fmt.Sprintf("role %q is not one of finance-admin, finance-viewer, department", role),
+			Fields: map[string]string{"role": "unknown role"}}
+	}
+	if (role == DepartmentRole) != (dept != "") {
+		return "", Token{}, &Error{Kind: KindInvalid, Message: "a department token names its department, and only a department token does",
+			Fields: map[string]string{"department": "required for the department role only"}}
+	}
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", Token{}, err
+	}
+	secret := tokenPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
+	sum := sha256.Sum256([]byte(secret))
+	t := Token{Name: name, Hash: sum[:], Role: role, Department: dept, CreatedAt: s.now()}
+	err := s.o.Store.InTx(ctx, func(tx Tx) error {
+		t.ID = 0
+		if err := tx.AddToken(ctx, &t); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, "token.create", 0, dept, fmt.Sprintf("token %d", t.ID), nil, t)
+	})
+	return secret, t, err
+}
+
+// Authenticate returns the actor of a bearer token.
+func (s *Service) Authenticate(ctx context.Context, bearer string) (Actor, error) {
+	if !strings.HasPrefix(bearer, tokenPrefix) || len(bearer) > 128 {
+		return Actor{}, Errorf(KindUnauthorized, "the token is not an aop token")
+	}
+	sum := sha256.Sum256([]byte(bearer))
+	t, err := s.o.Store.TokenByHash(ctx, sum[:])
+	if err != nil {
+		if KindOf(err) == KindNotFound {
+			return Actor{}, Errorf(KindUnauthorized, "unknown token")
+		}
+		return Actor{}, err
+	}
+	if subtle.ConstantTimeCompare(t.Hash, sum[:]) != 1 || t.RevokedAt != nil {
+		return Actor{}, Errorf(KindUnauthorized, "the token is revoked")
+	}
+	return Actor{Kind: "token", Name: fmt.Sprintf("%s#%d", t.Name, t.ID), Role: t.Role, Department: t.Department}, nil
+}
+
+// ---- webhook signatures
+
+// SheetID names a department's workbook of a round for the webhook.
+func SheetID(round int64, dept string) string { return fmt.Sprintf("r%d.%s", round, dept) }
+
+// parseSheetID is the inverse of SheetID.
+func parseSheetID(id string) (int64, string, bool) {
+	var round int64
+	r, dept, ok := strings.Cut(id, ".")
+	if !ok || dept == "" || !strings.HasPrefix(r, "r") {
+		return 0, "", false
+	}
+	if _, err := fmt.Sscanf(r, "r%d", &round); err != nil || round <= 0 || fmt.Sprintf("r%d", round) != r {
+		return 0, "", false
+	}
+	return round, dept, true
+}
+
+// SheetSecret is the webhook secret of a workbook, derived from the signing
+// key, which aop writes into the workbook's protected metadata sheet.
+func (s *Service) SheetSecret(sheet string) string {
+	m := hmac.New(sha256.New, s.o.Key)
+	m.Write([]byte("aop webhook v1\n" + sheet))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// Signed is a webhook request's signature and what it covers.
+type Signed struct {
+	Sheet, Method, Path, Timestamp, Nonce, Signature string
+	Body                                             []byte
+}
+
+// SignatureBase is the text a webhook signature covers.
+func SignatureBase(method, path, timestamp, nonce string, body []byte) string {
+	sum := sha256.Sum256(body)
+	return method + "\n" + path + "\n" + timestamp + "\n" + nonce + "\n" + hex.EncodeToString(sum[:])
+}
+
+// Sign returns the X-AOP-Signature value of a request (clients and tests).
+func Sign(secret, method, path, timestamp, nonce string, body []byte) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(SignatureBase(method, path, timestamp, nonce, body)))
+	return "v1=" + hex.EncodeToString(m.Sum(nil))
+}
+
+// VerifySheet checks a webhook request's signature, timestamp and nonce and
+// returns the sheet as the actor: it proves the sheet, not the person.
+func (s *Service) VerifySheet(ctx context.Context, r Signed) (Actor, int64, error) {
+	round, dept, ok := parseSheetID(r.Sheet)
+	if !ok {
+		return Actor{}, 0, Errorf(KindUnauthorized, "X-AOP-Sheet %q is not an aop sheet id", r.Sheet)
+	}
+	want := Sign(s.SheetSecret(r.Sheet), r.Method, r.Path, r.Timestamp, r.Nonce, r.Body)
+	if subtle.ConstantTimeCompare([]byte(want), []byte(r.Signature)) != 1 {
+		return Actor{}, 0, Errorf(KindUnauthorized, "the signature does not match")
+	}
+	var ts int64
+	if _, err := fmt.Sscanf(r.Timestamp, "%d", &ts); err != nil {
+		return Actor{}, 0, Errorf(KindUnauthorized, "X-AOP-Timestamp is not Unix seconds")
+	}
+	now := s.now()
+	if d := now.Sub(time.Unix(ts, 0)); d > s.o.WebhookWindow || d < -s.o.WebhookWindow {
+		return Actor{}, 0, Errorf(KindUnauthorized, "the request's timestamp is outside the %s window; check the clock", s.o.WebhookWindow)
+	}
+	if len(r.Nonce) < 8 || len(r.Nonce) > 128 {
+		return Actor{}, 0, Errorf(KindUnauthorized, "X-AOP-Nonce must be 8 to 128 characters")
+	}
+	fresh, err := s.o.Store.UseNonce(ctx, r.Nonce, now, now.Add(-2*s.o.WebhookWindow))
+	if err != nil {
+		return Actor{}, 0, err
+	}
+	if !fresh {
+		return Actor{}, 0, Errorf(KindUnauthorized, "the nonce was used before (a replayed request)")
+	}
+	return Actor{Kind: "sheet", Name: r.Sheet, Role: DepartmentRole, Department: dept}, round, nil
+}
