@@ -60,6 +60,37 @@ func (t *Department) renderIdentity(wb *grid.Workbook, id Identity) {
 	s.SetValue(grid.R(idRound, 2), grid.Str(id.Round))
 }
 
+// Rows of the webhook's sheet id and secret on the identity sheet, below
+// the signed identity: the menu buttons read them to sign their calls.
+const (
+	idWebhookSheet = idSignature + 2 + iota
+	idWebhookSecret
+)
+
+// SetWebhook writes the sheet id and secret that a workbook's menu buttons
+// sign their calls with into its hidden, protected identity sheet. They are
+// outside the signed identity, so a workbook of any round keeps verifying.
+func (t *Department) SetWebhook(wb *grid.Workbook, sheet, secret string) error {
+	s := wb.Sheet(t.spec.Sheets.Identity)
+	if s == nil {
+		return errors.New("templates: the workbook has no identity sheet")
+	}
+	s.Set(grid.R(idWebhookSheet, 1), grid.Cell{Value: grid.Str("webhook sheet")})
+	s.Set(grid.R(idWebhookSecret, 1), grid.Cell{Value: grid.Str("webhook secret")})
+	s.SetValue(grid.R(idWebhookSheet, 2), grid.Str(sheet))
+	s.SetValue(grid.R(idWebhookSecret, 2), grid.Str(secret))
+	return nil
+}
+
+// Webhook reads what SetWebhook wrote ("" when nothing).
+func (t *Department) Webhook(wb *grid.Workbook) (sheet, secret string) {
+	s := wb.Sheet(t.spec.Sheets.Identity)
+	if s == nil {
+		return "", ""
+	}
+	return s.Value(grid.R(idWebhookSheet, 2)).Text, s.Value(grid.R(idWebhookSecret, 2)).Text
+}
+
 // Key is a signing key for workbook identities (at least 32 bytes).
 type Key []byte
 

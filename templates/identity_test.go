@@ -79,3 +79,22 @@ func mustInputs(t *testing.T, tpl *Department, s *engine.Submission) []Input {
 	require.NoError(t, err)
 	return in
 }
+
+// TestWebhookRowsKeepTheSignature: the webhook's sheet id and secret sit on
+// the identity sheet outside what is signed, so a workbook carrying them
+// verifies, and they read back.
+func TestWebhookRowsKeepTheSignature(t *testing.T) {
+	c := testCycle()
+	tpl := newTemplate(t, c)
+	d := c.Leaves()[0].ID
+	wb := generate(t, tpl, d)
+	sheet, secret := tpl.Webhook(wb)
+	assert.Empty(t, sheet+secret)
+	require.NoError(t, tpl.SetWebhook(wb, "r7."+d, "s3cret"))
+	got := asRead(wb)
+	_, err := tpl.Verify(got, d, testKey)
+	require.NoError(t, err)
+	sheet, secret = tpl.Webhook(got)
+	assert.Equal(t, "r7."+d, sheet)
+	assert.Equal(t, "s3cret", secret)
+}

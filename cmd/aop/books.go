@@ -59,16 +59,21 @@ func (b *xlsxBooks) Harvest(ctx context.Context, c *engine.Cycle, name string, d
 	return out
 }
 
-func (b *xlsxBooks) Generate(c *engine.Cycle, dept, round string, values []engine.Fact, locked bool) ([]byte, error) {
+func (b *xlsxBooks) Generate(c *engine.Cycle, w plan.Workbook) ([]byte, error) {
 	h, err := b.harvester(c)
 	if err != nil {
 		return nil, err
 	}
-	wb, err := h.Template.Generate(dept, round, b.key)
+	wb, err := h.Template.Generate(w.Department, w.Round, b.key)
 	if err != nil {
 		return nil, err
 	}
-	for _, f := range values {
+	if w.Sheet != "" {
+		if err := h.Template.SetWebhook(wb, w.Sheet, w.Secret); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range w.Values {
 		s := wb.Sheet(f.Sheet)
 		at, err := grid.ParseRef(f.Cell)
 		if s == nil || err != nil {
@@ -80,7 +85,7 @@ func (b *xlsxBooks) Generate(c *engine.Cycle, dept, round string, values []engin
 		}
 		s.SetValue(at, v)
 	}
-	if locked {
+	if w.Locked {
 		lock(wb)
 	}
 	var buf bytes.Buffer

@@ -34,20 +34,66 @@ func (s *Service) EnqueueProcessing(ctx context.Context, sub Submission) (int64,
 		Round: sub.Round, Department: sub.Department, Submission: sub.ID})
 }
 
-// Recover queues every submission that was stored but not processed (the
-// process stopped in between); the queue's unique keys make it harmless to
-// call at every start.
+// Recover queues the work a stopped process may have left between storing
+// something and queuing its job: submissions stored but not processed,
+// consolidation runs still queued, workbooks of open rounds never written.
+// The queue's unique keys make it harmless to call at every start.
 func (s *Service) Recover(ctx context.Context) (int, error) {
 	subs, err := s.o.Store.SubmissionsIn(ctx, Received)
 	if err != nil {
 		return 0, err
 	}
+	n := 0
 	for _, sub := range subs {
 		if _, err := s.EnqueueProcessing(ctx, sub); err != nil {
-			return 0, err
+			return n, err
+		}
+		n++
+	}
+	rounds, err := s.o.Store.Rounds(ctx, "")
+	if err != nil {
+		return n, err
+	}
+	for _, r := range rounds {
+		runs, err := s.o.Store.Consolidations(ctx, r.ID)
+		if err != nil {
+			return n, err
+		}
+		for _, k := range runs {
+			if k.State != "queued" {
+				continue
+			}
+			if _, err := s.o.Queue.Enqueue(ctx, consolidateJob(k)); err != nil {
+				return n, err
+			}
+			n++
+		}
+		if r.State != RoundOpen {
+			continue
+		}
+		states, err := s.o.Store.DepartmentStates(ctx, r.ID)
+		if err != nil {
+			return n, err
+		}
+		for _, d := range states {
+			if d.Workbook != "" {
+				continue
+			}
+			if _, err := s.o.Queue.Enqueue(ctx, generateJob(r.ID, d.Department)); err != nil {
+				return n, err
+			}
+			n++
 		}
 	}
-	return len(subs), nil
+	return n, nil
+}
+
+func generateJob(round int64, dept string) Job {
+	return Job{Kind: JobGenerate, Key: fmt.Sprintf("generate/%d/%s/open", round, dept), Round: round, Department: dept}
+}
+
+func consolidateJob(k Consolidation) Job {
+	return Job{Kind: JobConsolidate, Key: fmt.Sprintf("consolidate/%d", k.ID), Round: k.Round, Consolidation: k.ID}
 }
 
 // Job returns a job's state to the actor that may see it.
@@ -86,7 +132,7 @@ func (s *Service) writeWorkbook(ctx context.Context, j Job) error {
 		}
 		values = sub.Records
 	}
-	data, err := s.o.Books.Generate(c, d.Department, strconv.FormatInt(r.ID, 10), values, d.Locked)
+	data, err := s.o.Books.Generate(c, s.workbookOf(r, d, values))
 	if err != nil {
 		return err
 	}
@@ -120,6 +166,12 @@ func (s *Service) writeWorkbook(ctx context.Context, j Job) error {
 	})
 }
 
+func (s *Service) workbookOf(r Round, d DepartmentState, values []engine.Fact) Workbook {
+	sheet := SheetID(r.ID, d.Department)
+	return Workbook{Department: d.Department, Round: strconv.FormatInt(r.ID, 10), Values: values, Locked: d.Locked,
+		Sheet: sheet, Secret: s.SheetSecret(sheet)}
+}
+
 // Consolidate starts a consolidation run of a round's current submissions.
 func (s *Service) Consolidate(ctx context.Context, a Actor, round int64) (Consolidation, int64, error) {
 	if err := financeOnly(a, true); err != nil {
@@ -139,7 +191,7 @@ func (s *Service) Consolidate(ctx context.Context, a Actor, round int64) (Consol
 	if err != nil {
 		return k, 0, err
 	}
-	id, err := s.o.Queue.Enqueue(ctx, Job{Kind: JobConsolidate, Key: fmt.Sprintf("consolidate/%d", k.ID), Round: round, Consolidation: k.ID})
+	id, err := s.o.Queue.Enqueue(ctx, consolidateJob(k))
 	return k, id, err
 }
 
@@ -245,7 +297,7 @@ func (s *Service) runConsolidation(ctx context.Context, j Job) error {
 		if err != nil {
 			return err
 		}
-		wb, err := s.o.Books.Generate(c, d.Department, strconv.FormatInt(r.ID, 10), sub.Records, d.Locked)
+		wb, err := s.o.Books.Generate(c, s.workbookOf(r, d, sub.Records))
 		if err != nil {
 			return err
 		}

@@ -141,7 +141,7 @@ func (s *Service) OpenRound(ctx context.Context, a Actor, o OpenRound) (Round, e
 		return Round{}, err
 	}
 	for _, d := range r.Departments {
-		if _, err := s.o.Queue.Enqueue(ctx, Job{Kind: JobGenerate, Key: fmt.Sprintf("generate/%d/%s/open", r.ID, d), Round: r.ID, Department: d}); err != nil {
+		if _, err := s.o.Queue.Enqueue(ctx, generateJob(r.ID, d)); err != nil {
 			return r, err
 		}
 	}

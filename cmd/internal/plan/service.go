@@ -24,10 +24,8 @@ type Books interface {
 	// Harvest reads a workbook, checks that it is the workbook of dept in
 	// round of the cycle (signature, structure) and parses its inputs.
 	Harvest(ctx context.Context, c *engine.Cycle, name string, data []byte, dept, round string) Harvest
-	// Generate renders a department's workbook for a round with the
-	// values of its current submission typed in (none for a fresh one); a
-	// locked workbook takes no input.
-	Generate(c *engine.Cycle, dept, round string, values []engine.Fact, locked bool) ([]byte, error)
+	// Generate renders a department's workbook for a round.
+	Generate(c *engine.Cycle, w Workbook) ([]byte, error)
 	// WriteSummary writes a department's Summary tab from a consolidation
 	// into its workbook, leaving its inputs as they are.
 	WriteSummary(c *engine.Cycle, k *engine.Consolidation, dept string, workbook []byte, asOf string) ([]byte, error)
@@ -35,6 +33,19 @@ type Books interface {
 	// consolidation and the report of it (company totals, gap register) as
 	// JSON.
 	FinanceSummary(c *engine.Cycle, k *engine.Consolidation, asOf string, leftOut []string) (workbook []byte, report json.RawMessage, err error)
+}
+
+// Workbook is what goes into a department's workbook.
+type Workbook struct {
+	Department, Round string
+	// Values are the inputs of the department's current submission, typed
+	// in again (none for a fresh workbook).
+	Values []engine.Fact
+	// Locked workbooks take no input: the plan is approved.
+	Locked bool
+	// Sheet and Secret identify and authenticate the workbook's menu
+	// buttons (the webhook); they go into its protected metadata sheet.
+	Sheet, Secret string
 }
 
 // Harvest is what Books.Harvest found in a workbook.

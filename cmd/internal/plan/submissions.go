@@ -134,6 +134,9 @@ func (s *Service) process(ctx context.Context, id int64) (Submission, error) {
 		before := d
 		var changes []Change
 		switch {
+		case sub.State == Accepted && d.Current > sub.ID:
+			// A newer submission was accepted first (they were processed
+			// out of order): it stays current, this one is kept.
 		case sub.State == Accepted:
 			if d.Current != 0 {
 				prev, err := tx.Submission(ctx, d.Current)
