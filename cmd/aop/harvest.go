@@ -218,13 +218,6 @@ func refuseDuplicate(r *harvest.Result, seen map[string]string) {
 	seen[r.Identity.Department] = r.File
 }
 
-// harvestReport is the JSON document of `aop harvest --json`.
-type harvestReport struct {
-	Cycle   string            `json:"cycle"`
-	Files   []*harvest.Result `json:"files"`
-	Summary harvestSummary    `json:"summary"`
-}
-
 type harvestSummary struct {
 	Files    int `json:"files"`
 	Valid    int `json:"valid"`
@@ -256,7 +249,8 @@ type harvestReporter interface {
 	summary() harvestSummary
 }
 
-// jsonReport streams the harvestReport document: each file is written as
+// jsonReport streams the document of `aop harvest --json`, {"cycle",
+// "files": [...], "summary"}: each file is written as
 // soon as it is harvested, the summary last.
 type jsonReport struct {
 	w     io.Writer

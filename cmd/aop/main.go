@@ -71,6 +71,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			consolidateCommand(e),
 			demoCommand(e),
 			keyCommand(e),
+			serveCommand(e),
+			migrateCommand(e),
+			tokenCommand(e),
+			cycleCommand(e),
+			roundCommand(e),
 		},
 		ExitErrHandler: func(context.Context, *cli.Command, error) {},
 		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error {

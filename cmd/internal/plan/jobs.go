@@ -28,7 +28,8 @@ func (s *Service) RunJob(ctx context.Context, j Job) error {
 	return fmt.Errorf("unknown job kind %q", j.Kind)
 }
 
-// Enqueue queues a submission received by the webhook for processing.
+// EnqueueProcessing queues a submission received by the webhook for
+// processing.
 func (s *Service) EnqueueProcessing(ctx context.Context, sub Submission) (int64, error) {
 	return s.o.Queue.Enqueue(ctx, Job{Kind: JobProcessSubmission, Key: fmt.Sprintf("process/%d", sub.ID),
 		Round: sub.Round, Department: sub.Department, Submission: sub.ID})
@@ -193,6 +194,35 @@ func (s *Service) Consolidate(ctx context.Context, a Actor, round int64) (Consol
 	}
 	id, err := s.o.Queue.Enqueue(ctx, consolidateJob(k))
 	return k, id, err
+}
+
+// Refresh queues the rewriting of a department's workbook: its current
+// values, its lock, and the Summary tab of the round's latest
+// consolidation (the sheet's Refresh button).
+func (s *Service) Refresh(ctx context.Context, a Actor, round int64, dept string) (int64, error) {
+	if err := can(a, dept, false); err != nil {
+		return 0, err
+	}
+	d, err := s.o.Store.DepartmentState(ctx, round, dept)
+	if err != nil {
+		return 0, err
+	}
+	return s.o.Queue.Enqueue(ctx, Job{Kind: JobWriteBack, Key: fmt.Sprintf("refresh/%d/%s/%d", round, dept, s.now().UnixMicro()),
+		Round: round, Department: d.Department})
+}
+
+// ConsolidationSummary returns the finance summary workbook of a finished
+// consolidation run.
+func (s *Service) ConsolidationSummary(ctx context.Context, a Actor, id int64) ([]byte, string, error) {
+	k, err := s.Consolidation(ctx, a, id)
+	if err != nil {
+		return nil, "", err
+	}
+	if k.Summary == "" {
+		return nil, "", Errorf(KindNotFound, "consolidation %d is %s; its summary is written when it is done", id, k.State)
+	}
+	data, err := s.o.Store.Blob(ctx, k.Summary)
+	return data, fmt.Sprintf("summary-round%d-run%d.xlsx", k.Round, k.ID), err
 }
 
 // Consolidation returns a consolidation run with its result.

@@ -64,7 +64,9 @@ func TestSignatureCoversEveryPart(t *testing.T) {
 }
 
 func TestDiffRecords(t *testing.T) {
-	f := func(cell, v string) engine.Fact { return engine.Fact{Sheet: "Plan", Cell: cell, Kind: "amount", Value: v} }
+	f := func(cell, v string) engine.Fact {
+		return engine.Fact{Sheet: "Plan", Cell: cell, Kind: "amount", Value: v}
+	}
 	old := []engine.Fact{f("E5", "100"), f("F5", "200"), f("G5", "300")}
 	cur := []engine.Fact{f("E5", "100"), f("F5", "250"), f("H5", "50")}
 	got := diffRecords(old, cur)

@@ -209,6 +209,9 @@ func (s *Service) CreateToken(ctx context.Context, a Actor, name string, role Ro
 	if err := financeOnly(a, true); err != nil {
 		return "", Token{}, err
 	}
+	if strings.TrimSpace(name) == "" {
+		return "", Token{}, &Error{Kind: KindInvalid, Message: "name the token's holder, for the audit log", Fields: map[string]string{"name": "required"}}
+	}
 	if !role.Valid() {
 		return "", Token{}, &Error{Kind: KindInvalid, Message: fmt.Sprintf("role %q is not one of finance-admin, finance-viewer, department", role),
 			Fields: map[string]string{"role": "unknown role"}}

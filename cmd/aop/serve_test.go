@@ -1,0 +1,225 @@
+package main
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"aop/cmd/internal/cyclefile"
+	"aop/cmd/internal/plan"
+	"aop/cmd/internal/servetest"
+	"aop/engine"
+	"aop/engine/grid"
+	"aop/excel"
+	"aop/templates"
+)
+
+// fill types a department's demo plan into its workbook, plus extra edits.
+func fill(t *testing.T, c *engine.Cycle, dept string, wb []byte, extra ...excel.Edit) []byte {
+	return servetest.Fill(t, c, demoSubmission(c, dept), wb, extra...)
+}
+
+func demoCycle(t *testing.T) *engine.Cycle {
+	f, err := cyclefile.Parse("cycle.yaml", []byte(demoCycleYAML()), nil)
+	require.NoError(t, err)
+	return f.Cycle
+}
+
+func TestServeRunsARound(t *testing.T) {
+	s := servetest.Start(t, "")
+	c := demoCycle(t)
+	leaves := c.Leaves()
+	require.GreaterOrEqual(t, len(leaves), 6)
+
+	require.Equal(t, 401, s.Call("GET", "/api/v1/rounds", "", nil, nil), "no token")
+	var cyc plan.Cycle
+	require.Equal(t, 200, s.Call("POST", "/api/v1/cycles?name=cycle.yaml", s.Admin, demoCycleYAML(), &cyc))
+	require.Equal(t, c.ID, cyc.ID)
+
+	var round plan.Round
+	due := time.Now().Add(7 * 24 * time.Hour).UTC().Truncate(time.Second)
+	require.Equal(t, 201, s.Call("POST", "/api/v1/rounds", s.Admin, plan.OpenRound{Cycle: c.ID, Name: "First draft", Due: due}, &round))
+	require.Len(t, round.Departments, len(leaves))
+
+	// Every department uploads its filled workbook: one types words into
+	// an amount, one sends its file to another department's round slot.
+	deptToken := map[string]string{}
+	books := map[string][]byte{}
+	for _, d := range leaves {
+		deptToken[d.ID] = s.Token("department", d.ID)
+		books[d.ID] = s.Workbook(round.ID, d.ID, deptToken[d.ID])
+	}
+	tpl, err := templates.NewDepartment(c)
+	require.NoError(t, err)
+	sheet, cell, err := tpl.PlanCell(2, "month:4")
+	require.NoError(t, err)
+	var good []string
+	for _, d := range leaves {
+		if d.ID != demoMistakeDept {
+			good = append(good, d.ID)
+		}
+	}
+	bad, wrong, other, sentBack := demoMistakeDept, good[0], good[1], good[2]
+	subs := map[string]plan.Submission{}
+	for _, d := range leaves {
+		var extra []excel.Edit
+		if d.ID == bad {
+			extra = append(extra, excel.Edit{Sheet: sheet, Cell: cell, Value: grid.Str("about 40k")})
+		}
+		var sub plan.Submission
+		code := s.Call("POST", fmt.Sprintf("/api/v1/rounds/%d/departments/%s/upload?filename=%s.xlsx", round.ID, d.ID, d.ID),
+			deptToken[d.ID], fill(t, c, d.ID, books[d.ID], extra...), &sub)
+		if d.ID == bad {
+			require.Equal(t, 422, code)
+			assert.Equal(t, plan.Rejected, sub.State)
+			require.NotEmpty(t, sub.Findings)
+			assert.Equal(t, sheet, sub.Findings[0].Sheet)
+			assert.Equal(t, cell.String(), sub.Findings[0].Cell)
+			assert.Contains(t, sub.Findings[0].Message, "must be a number")
+			continue
+		}
+		require.Equal(t, 201, code, "%s: %+v", d.ID, sub.Findings)
+		assert.Equal(t, plan.Accepted, sub.State)
+		subs[d.ID] = sub
+	}
+	// The workbook carries its webhook sheet id and secret: a menu button
+	// signs with them.
+	wbOf := func(data []byte) *grid.Workbook {
+		path := filepath.Join(t.TempDir(), "wb.xlsx")
+		require.NoError(t, os.WriteFile(path, data, 0o600))
+		wb, err := excel.Inspect(path)
+		require.NoError(t, err)
+		return wb
+	}
+	sheetID, secret := tpl.Webhook(wbOf(books[other]))
+	require.Equal(t, plan.SheetID(round.ID, other), sheetID)
+	body, err := json.Marshal(map[string]string{"filename": "plan.xlsx", "workbook": base64.StdEncoding.EncodeToString(fill(t, c, other, books[other]))})
+	require.NoError(t, err)
+	ts, nonce := fmt.Sprint(time.Now().Unix()), "e2e-nonce-1"
+	code, out, err := s.Do(servetest.Request{Method: "POST", Path: "/api/v1/webhook/validate", Body: json.RawMessage(body), Headers: map[string]string{
+		"X-AOP-Sheet": sheetID, "X-AOP-Timestamp": ts, "X-AOP-Nonce": nonce,
+		"X-AOP-Signature": plan.Sign(secret, "POST", "/api/v1/webhook/validate", ts, nonce, body)}})
+	require.NoError(t, err)
+	require.Equal(t, 200, code, "%s", out)
+	assert.Contains(t, string(out), `"findings"`)
+
+	// A department's token cannot send to another department...
+	require.Equal(t, 403, s.Call("POST", fmt.Sprintf("/api/v1/rounds/%d/departments/%s/upload", round.ID, other),
+		deptToken[wrong], books[wrong], nil))
+	// ...and finance sending one department's workbook as another's gets
+	// it refused, without touching the accepted one.
+	var refused plan.Submission
+	require.Equal(t, 422, s.Call("POST", fmt.Sprintf("/api/v1/rounds/%d/departments/%s/upload", round.ID, other),
+		s.Admin, fill(t, c, wrong, books[wrong]), &refused))
+	assert.Equal(t, "wrong_department", refused.Problem)
+
+	// Review: approve two, send one back.
+	var st plan.DepartmentState
+	require.Equal(t, 200, s.Call("POST", fmt.Sprintf("/api/v1/rounds/%d/departments/%s/approve", round.ID, wrong), s.Admin, map[string]string{"comment": "good"}, &st))
+	assert.True(t, st.Locked)
+	require.Equal(t, 200, s.Call("POST", fmt.Sprintf("/api/v1/rounds/%d/departments/%s/approve", round.ID, other), s.Admin, map[string]string{}, nil))
+	require.Equal(t, 200, s.Call("POST", fmt.Sprintf("/api/v1/rounds/%d/departments/%s/send-back", round.ID, sentBack), s.Admin,
+		map[string]string{"comment": "travel is too high"}, nil))
+	require.Equal(t, 403, s.Call("POST", fmt.Sprintf("/api/v1/rounds/%d/departments/%s/approve", round.ID, sentBack), s.Viewer, map[string]string{}, nil))
+
+	// A locked department's next submission is refused with a clear error.
+	var locked plan.Submission
+	require.Equal(t, 422, s.Call("POST", fmt.Sprintf("/api/v1/rounds/%d/departments/%s/upload", round.ID, wrong),
+		deptToken[wrong], fill(t, c, wrong, books[wrong]), &locked))
+	assert.Equal(t, "locked", locked.Problem)
+	assert.Contains(t, locked.Findings[0].Message, "locked")
+
+	// Consolidate and write the summaries back.
+	var started struct {
+		Consolidation plan.Consolidation `json:"consolidation"`
+		Job           int64              `json:"job"`
+	}
+	require.Equal(t, 202, s.Call("POST", fmt.Sprintf("/api/v1/rounds/%d/consolidations", round.ID), s.Admin, nil, &started))
+	s.WaitJob(started.Job)
+	var k plan.Consolidation
+	require.Equal(t, 200, s.Call("GET", fmt.Sprintf("/api/v1/consolidations/%d", started.Consolidation.ID), s.Viewer, nil, &k))
+	assert.Equal(t, "done", k.State)
+	var rep consolidateReport
+	require.NoError(t, json.Unmarshal(k.Result, &rep))
+	assert.Equal(t, c.ID, rep.Cycle)
+	assert.NotEqual(t, "0.00", rep.Company.Plan.Costs)
+	assert.NotEmpty(t, rep.Gaps)
+
+	// Statuses.
+	var status plan.RoundStatus
+	require.Equal(t, 200, s.Call("GET", fmt.Sprintf("/api/v1/rounds/%d", round.ID), s.Viewer, nil, &status))
+	byDept := map[string]plan.DepartmentState{}
+	for _, d := range status.Departments {
+		byDept[d.Department] = d
+	}
+	assert.Equal(t, plan.Approved, byDept[wrong].Status)
+	assert.Equal(t, plan.Approved, byDept[other].Status)
+	assert.Equal(t, plan.SentBack, byDept[sentBack].Status)
+	assert.Equal(t, "travel is too high", byDept[sentBack].Comment)
+	assert.Equal(t, plan.InProgress, byDept[bad].Status)
+	assert.Zero(t, byDept[bad].Current)
+	assert.Equal(t, len(leaves)-4, status.Counts[plan.Submitted])
+	assert.Equal(t, subs[other].ID, byDept[other].Current, "the refused upload did not replace the accepted one")
+
+	// Finance's command line shows the same, as a table.
+	cmd := exec.Command(s.Bin, "round", "status", fmt.Sprint(round.ID))
+	cmd.Env = append(os.Environ(), "AOP_SERVER="+s.URL, "AOP_TOKEN="+s.Viewer)
+	out, err = cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	table := string(out)
+	assert.Contains(t, table, "round "+fmt.Sprint(round.ID)+" · First draft")
+	assert.Regexp(t, wrong+` +approved, locked +#\d+`, table)
+	assert.Regexp(t, sentBack+` +sent back +#\d+ .* travel is too high`, table)
+	assert.Regexp(t, bad+` +in progress +- `, table)
+	assert.Contains(t, table, fmt.Sprintf("%d departments: 1 in progress, %d submitted, 1 sent back, 2 approved; 0 late", len(leaves), len(leaves)-4))
+
+	// Stored submissions: every upload, accepted or not.
+	var list []plan.Submission
+	require.Equal(t, 200, s.Call("GET", fmt.Sprintf("/api/v1/rounds/%d/departments/%s/submissions", round.ID, wrong), s.Admin, nil, &list))
+	require.Len(t, list, 2)
+	assert.Equal(t, plan.Rejected, list[0].State, "newest first")
+	assert.Equal(t, plan.Accepted, list[1].State)
+
+	// The written-back workbook carries a Summary tab; the approved one is
+	// locked: no input cell is left open.
+	for dept, wantLocked := range map[string]bool{wrong: true, sentBack: false} {
+		data := s.Workbook(round.ID, dept, deptToken[dept])
+		path := filepath.Join(t.TempDir(), dept+".xlsx")
+		require.NoError(t, os.WriteFile(path, data, 0o600))
+		wb, err := excel.Inspect(path)
+		require.NoError(t, err)
+		require.NotNil(t, wb.Sheet(templates.SummarySheetName), "%s has a Summary tab", dept)
+		open := 0
+		for _, sh := range wb.Sheets {
+			for _, cell := range sh.All() {
+				if cell.Style != nil && cell.Style.Unlocked {
+					open++
+				}
+			}
+		}
+		assert.Equal(t, wantLocked, open == 0, "%s: %d open cells", dept, open)
+	}
+
+	// The audit log has every action.
+	var audit []plan.AuditEntry
+	require.Equal(t, 200, s.Call("GET", fmt.Sprintf("/api/v1/audit?round=%d&limit=1000", round.ID), s.Admin, nil, &audit))
+	actions := map[string]int{}
+	for _, e := range audit {
+		actions[e.Action]++
+	}
+	assert.Equal(t, len(leaves)+2, actions["submission.receive"])
+	assert.Equal(t, len(leaves)-1, actions["submission.accept"])
+	assert.Equal(t, 3, actions["submission.reject"])
+	assert.Equal(t, 2, actions["department.approve"])
+	assert.Equal(t, 1, actions["department.send_back"])
+	assert.Equal(t, 1, actions["round.open"])
+	assert.Equal(t, 1, actions["consolidation.done"])
+}

@@ -1,0 +1,90 @@
+package httpapi
+
+import (
+	"strings"
+
+	"github.com/labstack/echo/v5"
+
+	"aop/cmd/internal/plan"
+)
+
+// access is how a route authenticates its callers.
+type access int
+
+const (
+	// public routes take anyone, rate limited per client IP.
+	public access = iota
+	// bearer routes take an API token: Authorization: Bearer aop_….
+	bearer
+	// signed routes take a request signed with a sheet's webhook secret.
+	signed
+	// bearerOrSigned routes take either (a sheet polls its job).
+	bearerOrSigned
+)
+
+// guard returns the middleware that authenticates a route's callers and
+// rate limits them: per token, per sheet, or per client IP for public
+// routes. Failed authentications have a budget of their own per client
+// IP; an IP that spent it is refused before its credentials are even
+// looked at, so guessing tokens or signatures is slow.
+func (s *server) guard(a access) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c *echo.Context) error {
+			if a == public {
+				if err := s.admit(c, "ip:"+c.RealIP()); err != nil {
+					return err
+				}
+				return next(c)
+			}
+			failKey := "failed:" + c.RealIP()
+			if s.limits.exhausted(failKey) {
+				return s.admit(c, failKey)
+			}
+			actor, err := s.authenticate(c, a)
+			if err != nil {
+				if plan.KindOf(err) == plan.KindUnauthorized {
+					_, _ = s.limits.allow(failKey)
+				}
+				return err
+			}
+			c.Set(actorKey, actor)
+			if err := s.admit(c, actor.Kind+":"+actor.Name); err != nil {
+				return err
+			}
+			return next(c)
+		}
+	}
+}
+
+// admit takes a request from key's rate limit, or answers 429 with a
+// Retry-After header.
+func (s *server) admit(c *echo.Context, key string) error {
+	ok, wait := s.limits.allow(key)
+	if ok {
+		return nil
+	}
+	err := rateLimited(wait)
+	c.Response().Header().Set("Retry-After", err.fields["retry_after"])
+	return err
+}
+
+// authenticate returns the actor of a request by the route's access.
+func (s *server) authenticate(c *echo.Context, a access) (plan.Actor, error) {
+	if a == signed || a == bearerOrSigned && isSigned(c.Request()) {
+		return s.verifySheet(c)
+	}
+	return s.bearerActor(c)
+}
+
+// bearerActor authenticates an API token.
+func (s *server) bearerActor(c *echo.Context) (plan.Actor, error) {
+	h := c.Request().Header.Get("Authorization")
+	scheme, token, _ := strings.Cut(h, " ")
+	token = strings.TrimSpace(token)
+	if h == "" || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return plan.Actor{}, &plan.Error{Kind: plan.KindUnauthorized,
+			Message: "this route needs an API token: send Authorization: Bearer aop_…",
+			Fields:  map[string]string{"Authorization": "missing or not a bearer token"}}
+	}
+	return s.svc.Authenticate(c.Request().Context(), token)
+}

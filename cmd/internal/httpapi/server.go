@@ -1,0 +1,109 @@
+// Package httpapi serves the aop service's HTTP API over the use cases of
+// package plan: the admin and department API under /api/v1 (bearer
+// tokens), the webhook the sheets' menu buttons call (signed per
+// spreadsheet), health, readiness, metrics and the OpenAPI document that
+// describes it all. It is the only package of aop that knows about echo.
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v5"
+	"github.com/labstack/echo/v5/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"aop/cmd/internal/plan"
+)
+
+// DefaultMaxUpload bounds a workbook or cycle file when Options.MaxUpload
+// is zero.
+const DefaultMaxUpload = 20 << 20
+
+// Options configure the API.
+type Options struct {
+	// Service runs the use cases.
+	Service *plan.Service
+	// Log receives one record per request (slog.Default when nil).
+	Log *slog.Logger
+	// MaxUpload bounds a workbook or a cycle file, in bytes
+	// (DefaultMaxUpload when zero).
+	MaxUpload int64
+	// RatePerSecond and RateBurst limit requests per token, per sheet for
+	// webhooks and per client IP otherwise; no limit when RatePerSecond
+	// is zero.
+	RatePerSecond float64
+	RateBurst     int
+	// Metrics is the registry /metrics serves; the API adds its request
+	// metrics to it (a new registry when nil).
+	Metrics *prometheus.Registry
+	// Ready reports whether the service can take requests (always ready
+	// when nil).
+	Ready func(ctx context.Context) error
+}
+
+// server holds what the handlers share.
+type server struct {
+	svc       *plan.Service
+	log       *slog.Logger
+	maxUpload int64
+	ready     func(ctx context.Context) error
+	limits    *limiter
+	metrics   *requestMetrics
+	registry  *prometheus.Registry
+}
+
+// New returns the API as an echo instance, which is an http.Handler.
+func New(o Options) *echo.Echo {
+	s := newServer(o)
+	e := echo.NewWithConfig(echo.Config{
+		Logger:           s.log,
+		HTTPErrorHandler: func(c *echo.Context, err error) { s.writeError(c, err) },
+		Router:           echo.NewRouter(echo.RouterConfig{}),
+	})
+	e.Use(s.requestID, s.observe, middleware.Recover())
+	for _, r := range s.routes() {
+		e.Add(r.method, r.path, r.handler, s.guard(r.access))
+	}
+	return e
+}
+
+func newServer(o Options) *server {
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	if o.MaxUpload <= 0 {
+		o.MaxUpload = DefaultMaxUpload
+	}
+	if o.Ready == nil {
+		o.Ready = func(context.Context) error { return nil }
+	}
+	if o.Metrics == nil {
+		o.Metrics = prometheus.NewRegistry()
+	}
+	return &server{
+		svc:       o.Service,
+		log:       o.Log,
+		maxUpload: o.MaxUpload,
+		ready:     o.Ready,
+		limits:    newLimiter(o.RatePerSecond, o.RateBurst),
+		metrics:   newRequestMetrics(o.Metrics),
+		registry:  o.Metrics,
+	}
+}
+
+// healthz answers while the process serves HTTP.
+func (s *server) healthz(c *echo.Context) error {
+	return c.String(http.StatusOK, "ok")
+}
+
+// readyz answers 200 when the service can take requests (its database
+// answers and has the expected schema), 503 otherwise.
+func (s *server) readyz(c *echo.Context) error {
+	if err := s.ready(c.Request().Context()); err != nil {
+		return &apiError{status: http.StatusServiceUnavailable, code: "unavailable",
+			message: "the service is not ready; its log says why (request id " + requestIDOf(c) + ")", cause: err}
+	}
+	return c.String(http.StatusOK, "ready")
+}
