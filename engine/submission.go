@@ -27,6 +27,17 @@ type Finding struct {
 	Rule string `json:"rule,omitempty"`
 }
 
+// CountLevel counts the findings of a level.
+func CountLevel(fs []Finding, l Level) int {
+	n := 0
+	for _, f := range fs {
+		if f.Level == l {
+			n++
+		}
+	}
+	return n
+}
+
 // String formats the finding as "'Plan'!F12: error: message".
 func (f Finding) String() string {
 	at := ""

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"aop/cmd/internal/servetest"
 	"archive/zip"
 	"bytes"
 	"fmt"
@@ -9,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -51,32 +51,8 @@ func requireOpenpyxl(b *testing.B) {
 	b.Skip(msg)
 }
 
-var (
-	aopOnce sync.Once
-	aopBin  string
-	aopErr  error
-)
-
-// buildAOP builds the aop binary once into a folder removed at exit.
-func buildAOP(b *testing.B) string {
-	b.Helper()
-	aopOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "aop-bench-bin-")
-		if err != nil {
-			aopErr = err
-			return
-		}
-		aopBin = filepath.Join(dir, "aop")
-		out, err := exec.Command("go", "build", "-o", aopBin, "aop/cmd/aop").CombinedOutput()
-		if err != nil {
-			aopErr = fmt.Errorf("go build aop/cmd/aop: %v\n%s", err, out)
-		}
-	})
-	if aopErr != nil {
-		b.Fatal(aopErr)
-	}
-	return aopBin
-}
+// buildAOP builds the aop binary once per run.
+func buildAOP(b *testing.B) string { return servetest.Binary(b) }
 
 // run is one finished cold process.
 type run struct {

@@ -72,20 +72,10 @@ type Result struct {
 }
 
 // Errors counts the error findings.
-func (r *Result) Errors() int { return count(r.Findings, engine.Error) }
+func (r *Result) Errors() int { return engine.CountLevel(r.Findings, engine.Error) }
 
 // Warnings counts the warning findings.
-func (r *Result) Warnings() int { return count(r.Findings, engine.Warning) }
-
-func count(fs []engine.Finding, l engine.Level) int {
-	n := 0
-	for _, f := range fs {
-		if f.Level == l {
-			n++
-		}
-	}
-	return n
-}
+func (r *Result) Warnings() int { return engine.CountLevel(r.Findings, engine.Warning) }
 
 // File harvests a workbook on disk. A file that cannot be opened at all is
 // an error (the caller's problem); every problem with its content is a

@@ -1,28 +1,19 @@
 package jobs
 
 import (
+	"aop/cmd/internal/pgtest"
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/stretchr/testify/require"
 	_ "modernc.org/sqlite"
 )
-
-// postgresURLVar names a PostgreSQL server the tests may create databases
-// on; without it the PostgreSQL tests skip, except in CI (CI=true).
-const postgresURLVar = "AOP_TEST_POSTGRES_URL"
 
 // testDB is a database for one test: the queue's Config points at it, and
 // SQL reaches the test's own tables in it.
@@ -119,43 +110,4 @@ func (db *testDB) close() {
 	}
 }
 
-// createPostgresDB creates a database aop_jobs_test_<random> on the server
-// of AOP_TEST_POSTGRES_URL, dropped when the test ends, and returns its URL.
-func createPostgresDB(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv(postgresURLVar)
-	if base == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required in CI", postgresURLVar)
-		}
-		t.Skipf("PostgreSQL tests skipped: set %s (e.g. postgres://aop:aop@127.0.0.1:5432/postgres?sslmode=disable)", postgresURLVar)
-	}
-	suffix := make([]byte, 6)
-	_, _ = rand.Read(suffix)
-	name := "aop_jobs_test_" + hex.EncodeToString(suffix)
-
-	ctx := t.Context()
-	admin, err := pgx.Connect(ctx, base)
-	require.NoError(t, err)
-	defer admin.Close(ctx)
-	_, err = admin.Exec(ctx, "CREATE DATABASE "+name)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		admin, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Errorf("drop %s: %v", name, err)
-			return
-		}
-		defer admin.Close(ctx)
-		if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("drop %s: %v", name, err)
-		}
-	})
-
-	u, err := url.Parse(base)
-	require.NoError(t, err)
-	u.Path = "/" + name
-	return u.String()
-}
+func createPostgresDB(t *testing.T) string { return pgtest.Database(t, "aop_jobs_test") }

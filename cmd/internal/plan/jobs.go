@@ -109,15 +109,21 @@ func (s *Service) Job(ctx context.Context, a Actor, id int64) (JobInfo, error) {
 	return info, nil
 }
 
+// roundCycle returns a round and its cycle.
+func (s *Service) roundCycle(ctx context.Context, id int64) (Round, *engine.Cycle, error) {
+	r, err := s.o.Store.Round(ctx, id)
+	if err != nil {
+		return Round{}, nil, err
+	}
+	c, err := s.cycle(ctx, s.o.Store, r.Cycle)
+	return r, c, err
+}
+
 // writeWorkbook writes a department's workbook: its current values typed
 // in, locked when the department is, with the Summary tab of the round's
 // latest consolidation.
 func (s *Service) writeWorkbook(ctx context.Context, j Job) error {
-	r, err := s.o.Store.Round(ctx, j.Round)
-	if err != nil {
-		return err
-	}
-	c, err := s.cycle(ctx, s.o.Store, r.Cycle)
+	r, c, err := s.roundCycle(ctx, j.Round)
 	if err != nil {
 		return err
 	}
@@ -292,11 +298,7 @@ func (s *Service) latestConsolidation(ctx context.Context, c *engine.Cycle, roun
 func asOf(t time.Time) string { return "on " + t.UTC().Format("2006-01-02 15:04 MST") }
 
 func (s *Service) runConsolidation(ctx context.Context, j Job) error {
-	r, err := s.o.Store.Round(ctx, j.Round)
-	if err != nil {
-		return err
-	}
-	c, err := s.cycle(ctx, s.o.Store, r.Cycle)
+	r, c, err := s.roundCycle(ctx, j.Round)
 	if err != nil {
 		return err
 	}

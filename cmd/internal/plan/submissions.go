@@ -82,11 +82,7 @@ func (s *Service) process(ctx context.Context, id int64) (Submission, error) {
 	if err != nil || sub.State != Received {
 		return sub, err
 	}
-	r, err := s.o.Store.Round(ctx, sub.Round)
-	if err != nil {
-		return sub, err
-	}
-	c, err := s.cycle(ctx, s.o.Store, r.Cycle)
+	_, c, err := s.roundCycle(ctx, sub.Round)
 	if err != nil {
 		return sub, err
 	}
@@ -107,7 +103,7 @@ func (s *Service) process(ctx context.Context, id int64) (Submission, error) {
 			return err
 		}
 		sub.Findings, sub.Records = h.Findings, h.Records
-		sub.Errors, sub.Warnings = countLevel(h.Findings, engine.Error), countLevel(h.Findings, engine.Warning)
+		sub.Errors, sub.Warnings = engine.CountLevel(h.Findings, engine.Error), engine.CountLevel(h.Findings, engine.Warning)
 		switch {
 		case round.State == RoundClosed:
 			sub.State, sub.Problem = Rejected, "round_closed"
@@ -127,7 +123,7 @@ func (s *Service) process(ctx context.Context, id int64) (Submission, error) {
 				return err
 			}
 		}
-		sub.Errors = countLevel(sub.Findings, engine.Error)
+		sub.Errors = engine.CountLevel(sub.Findings, engine.Error)
 		if err := tx.UpdateSubmission(ctx, sub); err != nil {
 			return err
 		}
@@ -168,16 +164,6 @@ func (s *Service) process(ctx context.Context, id int64) (Submission, error) {
 			map[string]any{"current": before.Current, "status": before.Status}, after)
 	})
 	return sub, err
-}
-
-func countLevel(fs []engine.Finding, l engine.Level) int {
-	n := 0
-	for _, f := range fs {
-		if f.Level == l {
-			n++
-		}
-	}
-	return n
 }
 
 // Validate harvests a workbook without storing it as a submission: the

@@ -1,17 +1,14 @@
 package store_test
 
 import (
+	"aop/cmd/internal/pgtest"
 	"bytes"
-	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	mathrand "math/rand/v2"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -19,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
@@ -31,8 +27,6 @@ import (
 // The conformance suite: every store must pass it. It runs on SQLite
 // always and on PostgreSQL when AOP_TEST_POSTGRES_URL names a server
 // (.ci/postgres starts one); in CI a missing server fails the run.
-
-const postgresURLVar = "AOP_TEST_POSTGRES_URL"
 
 // at is a time as callers pass them: not UTC, and finer than microseconds.
 var at = time.Date(2025, 3, 14, 9, 26, 53, 589793500, time.FixedZone("CET", 3600))
@@ -867,43 +861,4 @@ func execSQL(t *testing.T, s *store.Store, q string) {
 	require.NoError(t, err, q)
 }
 
-// postgresDatabase creates a database aop_test_<random> on the server of
-// AOP_TEST_POSTGRES_URL, dropped when the test ends, and returns its URL.
-// Without the variable it skips the test, or fails it in CI.
-func postgresDatabase(t *testing.T) string {
-	t.Helper()
-	server := os.Getenv(postgresURLVar)
-	if server == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required in CI", postgresURLVar)
-		}
-		t.Skipf("PostgreSQL tests skipped: set %s, e.g. export %[1]s=$(.ci/postgres)", postgresURLVar)
-	}
-	suffix := make([]byte, 6)
-	_, _ = rand.Read(suffix)
-	name := "aop_test_" + hex.EncodeToString(suffix)
-
-	admin, err := pgx.Connect(t.Context(), server)
-	require.NoError(t, err)
-	defer admin.Close(context.WithoutCancel(t.Context()))
-	_, err = admin.Exec(t.Context(), "CREATE DATABASE "+name)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		admin, err := pgx.Connect(ctx, server)
-		if err != nil {
-			t.Errorf("drop %s: %v", name, err)
-			return
-		}
-		defer admin.Close(ctx)
-		if _, err := admin.Exec(ctx, "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("drop %s: %v", name, err)
-		}
-	})
-
-	u, err := url.Parse(server)
-	require.NoError(t, err)
-	u.Path = "/" + name
-	return u.String()
-}
+func postgresDatabase(t *testing.T) string { return pgtest.Database(t, "aop_test") }
