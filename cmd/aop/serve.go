@@ -191,7 +191,9 @@ func open(ctx context.Context, e *env, configPath string, work bool) (*service, 
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	jobDone := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "aop_job_duration_seconds",
 		Help: "Jobs by kind and final state, and how long they ran."}, []string{"kind", "state"})
-	s.reg.MustRegister(jobDone)
+	submissions := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "aop_submissions_total",
+		Help: "Submissions harvested since the process started, by outcome (accepted, rejected)."}, []string{"state"})
+	s.reg.MustRegister(jobDone, submissions)
 	var svc *plan.Service
 	q, err := jobs.New(jobsConfig(st, jobs.Config{
 		Handler:     func(ctx context.Context, j plan.Job) error { return svc.RunJob(ctx, j) },
@@ -214,6 +216,7 @@ func open(ctx context.Context, e *env, configPath string, work bool) (*service, 
 			return f.Cycle, nil
 		},
 		WebhookWindow: cfg.WebhookWindow.Std(), RemindLead: cfg.Reminders.LeadTime.Std(), PublicURL: cfg.PublicURL,
+		Processed: func(st plan.SubmissionState) { submissions.WithLabelValues(string(st)).Inc() },
 	})
 	s.queue, s.svc = q, svc
 	return s, nil

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"aop/cmd/internal/cyclefile"
+	"aop/cmd/internal/pgtest"
 	"aop/cmd/internal/plan"
 	"aop/cmd/internal/servetest"
 )
@@ -19,7 +20,12 @@ import (
 // departments: every upload is recorded, and each department's current
 // submission is its newest accepted one.
 func TestServeConcurrentUploads(t *testing.T) {
-	s := servetest.Start(t, "rate_limit: {per_second: 1000, burst: 1000}\n")
+	t.Run("sqlite", func(t *testing.T) { concurrentUploads(t, "") })
+	t.Run("postgres", func(t *testing.T) { concurrentUploads(t, pgtest.Database(t, "aop_serve_test")) })
+}
+
+func concurrentUploads(t *testing.T, database string) {
+	s := servetest.StartOn(t, database, "rate_limit: {per_second: 1000, burst: 1000}\n")
 	yaml := servetest.WideCycleYAML(50)
 	f, err := cyclefile.Parse("wide.yaml", []byte(yaml), nil)
 	require.NoError(t, err)

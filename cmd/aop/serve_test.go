@@ -34,7 +34,7 @@ func demoCycle(t *testing.T) *engine.Cycle {
 }
 
 func TestServeRunsARound(t *testing.T) {
-	s := servetest.Start(t, "")
+	s := servetest.Start(t, "reminders: {lead_time: 720h, every: 1s, sender: log}\n")
 	c := demoCycle(t)
 	leaves := c.Leaves()
 	require.GreaterOrEqual(t, len(leaves), 6)
@@ -222,4 +222,26 @@ func TestServeRunsARound(t *testing.T) {
 	assert.Equal(t, 1, actions["department.send_back"])
 	assert.Equal(t, 1, actions["round.open"])
 	assert.Equal(t, 1, actions["consolidation.done"])
+
+	// The department that never got a plan accepted is reminded (the due
+	// date is within the lead time), with a link to its workbook.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var reminded []plan.AuditEntry
+		require.Equal(t, 200, s.Call("GET", fmt.Sprintf("/api/v1/audit?round=%d&action=department.remind&department=%s", round.ID, bad), s.Admin, nil, &reminded))
+		if len(reminded) > 0 {
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "no reminder for %s:\n%s", bad, s.Log())
+		time.Sleep(100 * time.Millisecond)
+	}
+	assert.Regexp(t, `"msg":"reminder".*"department":"`+bad+`".*"link":"http://[^"]+/api/v1/rounds/\d+/departments/`+bad+`/workbook"`, s.Log())
+
+	// Metrics count requests, jobs and submissions by outcome.
+	var metrics []byte
+	require.Equal(t, 200, s.Call("GET", "/metrics", "", nil, &metrics))
+	assert.Regexp(t, `aop_submissions_total\{state="accepted"\} `+fmt.Sprint(len(leaves)-1), string(metrics))
+	assert.Regexp(t, `aop_submissions_total\{state="rejected"\} 3`, string(metrics))
+	assert.Contains(t, string(metrics), `aop_job_duration_seconds_count{kind="consolidate",state="completed"} 1`)
+	assert.Contains(t, string(metrics), `aop_http_requests_total{code="201",method="POST",route="/api/v1/rounds/{id}/departments/{dept}/upload"}`)
 }

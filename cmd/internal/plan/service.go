@@ -86,6 +86,9 @@ type Options struct {
 	Now    func() time.Time
 	Log    *slog.Logger
 	Sender Sender
+	// Processed, when set, hears of every submission harvested, with its
+	// state (for metrics).
+	Processed func(SubmissionState)
 	// WebhookWindow is how far a signed request's timestamp may be from
 	// now (5 minutes when zero).
 	WebhookWindow time.Duration

@@ -163,6 +163,9 @@ func (s *Service) process(ctx context.Context, id int64) (Submission, error) {
 		return s.audit(ctx, tx, System, action, sub.Round, sub.Department, fmt.Sprintf("submission %d", sub.ID),
 			map[string]any{"current": before.Current, "status": before.Status}, after)
 	})
+	if err == nil && s.o.Processed != nil && sub.State != Received {
+		s.o.Processed(sub.State)
+	}
 	return sub, err
 }
 

@@ -51,21 +51,32 @@ func Binary(tb testing.TB) string {
 
 // Server is a running `aop serve`.
 type Server struct {
-	tb      testing.TB
-	Bin     string
-	Dir     string // the folder of the config, database and key
-	Config  string
-	URL     string
-	Admin   string // a finance-admin token
-	Viewer  string // a finance-viewer token
-	cmd     *exec.Cmd
-	log     *syncBuffer
-	stopped bool
+	tb       testing.TB
+	Bin      string
+	Dir      string // the folder of the config, database and key
+	Config   string
+	URL      string
+	Admin    string // a finance-admin token
+	Viewer   string // a finance-viewer token
+	cmd      *exec.Cmd
+	log      *syncBuffer
+	stopped  bool
+	database string
 }
 
-// Start writes a config (plus extra YAML lines) beside a fresh database and
-// starts the server on a random port; it stops with the test.
-func Start(tb testing.TB, extra string) *Server {
+// env is the server's environment: no signing key from outside, and the
+// database URL when it is not the config's SQLite file.
+func (s *Server) env() []string {
+	return append(os.Environ(), "AOP_SIGNING_KEY=", "AOP_DATABASE_URL="+s.database)
+}
+
+// Start writes a config (plus extra YAML lines) beside a fresh SQLite
+// database and starts the server on a random port; it stops with the test.
+func Start(tb testing.TB, extra string) *Server { return StartOn(tb, "", extra) }
+
+// StartOn is Start on the database at a postgres:// URL ("" for SQLite),
+// which it migrates first, as finance would.
+func StartOn(tb testing.TB, database, extra string) *Server {
 	tb.Helper()
 	dir := tb.TempDir()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -79,7 +90,14 @@ func Start(tb testing.TB, extra string) *Server {
 	if err := os.WriteFile(cfg, []byte(text), 0o600); err != nil {
 		tb.Fatal(err)
 	}
-	s := &Server{tb: tb, Bin: Binary(tb), Dir: dir, Config: cfg, URL: "http://" + addr}
+	s := &Server{tb: tb, Bin: Binary(tb), Dir: dir, Config: cfg, URL: "http://" + addr, database: database}
+	if database != "" {
+		cmd := exec.Command(s.Bin, "migrate", "--config", cfg)
+		cmd.Env = s.env()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			tb.Fatalf("aop migrate: %v\n%s", err, out)
+		}
+	}
 	s.Restart()
 	tb.Cleanup(s.Stop)
 	s.Admin = s.Token("finance-admin", "")
@@ -113,7 +131,7 @@ func (s *Server) Restart() {
 	s.tb.Helper()
 	s.log = &syncBuffer{}
 	s.cmd = exec.Command(s.Bin, "serve", "--config", s.Config)
-	s.cmd.Env = append(os.Environ(), "AOP_SIGNING_KEY=", "AOP_DATABASE_URL=")
+	s.cmd.Env = s.env()
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {
 		s.tb.Fatal(err)
@@ -171,7 +189,7 @@ func (s *Server) Token(role, dept string) string {
 		args = append(args, "--department", dept)
 	}
 	cmd := exec.Command(s.Bin, args...)
-	cmd.Env = append(os.Environ(), "AOP_SIGNING_KEY=", "AOP_DATABASE_URL=")
+	cmd.Env = s.env()
 	out, err := cmd.Output()
 	if err != nil {
 		s.tb.Fatalf("aop token create: %v %s", err, out)
