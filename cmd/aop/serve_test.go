@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -235,7 +237,12 @@ func TestServeRunsARound(t *testing.T) {
 		require.True(t, time.Now().Before(deadline), "no reminder for %s:\n%s", bad, s.Log())
 		time.Sleep(100 * time.Millisecond)
 	}
-	assert.Regexp(t, `"msg":"reminder".*"department":"`+bad+`".*"link":"http://[^"]+/api/v1/rounds/\d+/departments/`+bad+`/workbook"`, s.Log())
+	m := regexp.MustCompile(`"msg":"reminder".*"department":"` + bad + `".*"link":"(http://[^"]+/api/v1/rounds/\d+/departments/` + bad + `/workbook\?expires=\d+&sig=[0-9a-f]{64})"`).FindStringSubmatch(s.Log())
+	require.NotNil(t, m, "the reminder carries a signed link:\n%s", s.Log())
+	// The link alone, without a token, downloads the department's workbook.
+	var linked []byte
+	require.Equal(t, 200, s.Call("GET", strings.TrimPrefix(m[1], s.URL), "", nil, &linked))
+	assert.Equal(t, "PK", string(linked[:2]), "an .xlsx file")
 
 	// Metrics count requests, jobs and submissions by outcome.
 	var metrics []byte

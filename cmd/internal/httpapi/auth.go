@@ -20,6 +20,10 @@ const (
 	signed
 	// bearerOrSigned routes take either (a sheet polls its job).
 	bearerOrSigned
+	// bearerOrLink routes of one department take an API token or a signed
+	// link for that department and round (?expires=…&sig=…, as in
+	// reminders).
+	bearerOrLink
 )
 
 // guard returns the middleware that authenticates a route's callers and
@@ -72,6 +76,13 @@ func (s *server) admit(c *echo.Context, key string) error {
 func (s *server) authenticate(c *echo.Context, a access) (plan.Actor, error) {
 	if a == signed || a == bearerOrSigned && isSigned(c.Request()) {
 		return s.verifySheet(c)
+	}
+	if q := c.Request().URL.Query(); a == bearerOrLink && q.Has("sig") && c.Request().Header.Get("Authorization") == "" {
+		round, err := pathID(c)
+		if err != nil {
+			return plan.Actor{}, err
+		}
+		return s.svc.VerifyLink(round, c.Param("dept"), q.Get("expires"), q.Get("sig"))
 	}
 	return s.bearerActor(c)
 }

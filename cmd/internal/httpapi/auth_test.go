@@ -109,3 +109,32 @@ func TestBodyLimit(t *testing.T) {
 	assert.Equal(t, 201, h.call("POST", upload, h.admin, fits, nil).Code)
 	assert.Equal(t, 201, h.call("POST", upload, h.admin, uploadEnvelope{Data: base64.StdEncoding.EncodeToString(fits)}, nil).Code)
 }
+
+// TestSignedLinks: a reminder's link acts for its department on that
+// department's workbook, validate and upload routes of its round, and
+// nowhere else.
+func TestSignedLinks(t *testing.T) {
+	h := newHarness(t)
+	round := h.roundOpen()
+	link := h.svc.Link(round.ID, "sales", time.Now().Add(time.Hour))
+	dept := fmt.Sprintf("/api/v1/rounds/%d/departments/", round.ID)
+
+	require.Equal(t, 200, h.call("GET", dept+"sales/workbook?"+link, "", nil, nil).Code)
+	w := h.call("POST", dept+"sales/upload?"+link, "", []byte("workbook of sales round 1"), nil)
+	require.Equal(t, 201, w.Code, w.Body.String())
+	subs := h.submissions(round.ID, "sales")
+	require.Len(t, subs, 1)
+	assert.Equal(t, "link:"+plan.SheetID(round.ID, "sales"), subs[0].By)
+
+	for _, path := range []string{
+		dept + "eng/workbook?" + link, // another department
+		fmt.Sprintf("/api/v1/rounds/%d/departments/sales/workbook?%s", round.ID+1, link),       // another round
+		dept + "sales/workbook?" + h.svc.Link(round.ID, "sales", time.Now().Add(-time.Minute)), // expired
+		dept + "sales/workbook?" + strings.Replace(link, "sig=", "sig=0", 1),                   // tampered
+		fmt.Sprintf("/api/v1/rounds/%d?%s", round.ID, link),                                    // not a department route
+	} {
+		w := h.call("GET", path, "", nil, nil)
+		assert.Equal(t, 401, w.Code, path)
+	}
+	assert.Len(t, h.submissions(round.ID, "sales"), 1)
+}

@@ -62,7 +62,7 @@ func TestOpenAPICoversTheRoutes(t *testing.T) {
 func TestOpenAPISecurity(t *testing.T) {
 	d := loadDocument(t)
 	want := map[access][]string{public: {}, bearer: {"bearerToken"}, signed: {"sheetSignature"},
-		bearerOrSigned: {"bearerToken", "sheetSignature"}}
+		bearerOrSigned: {"bearerToken", "sheetSignature"}, bearerOrLink: {"bearerToken", "signedLink"}}
 	for _, r := range newServer(Options{}).routes() {
 		raw, ok := d.Paths[openAPIPath(r.path)][strings.ToLower(r.method)]
 		if !assert.True(t, ok, "%s %s", r.method, r.path) {

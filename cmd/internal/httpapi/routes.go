@@ -38,9 +38,9 @@ func (s *server) routes() []route {
 		{http.MethodPost, v1 + "/rounds/:id/departments/:dept/send-back", bearer, s.review(reviewSendBack)},
 		{http.MethodPost, v1 + "/rounds/:id/departments/:dept/reopen", bearer, s.review(reviewReopen)},
 		{http.MethodGet, v1 + "/rounds/:id/departments/:dept/submissions", bearer, s.listSubmissions},
-		{http.MethodPost, v1 + "/rounds/:id/departments/:dept/upload", bearer, s.upload},
-		{http.MethodPost, v1 + "/rounds/:id/departments/:dept/validate", bearer, s.validate},
-		{http.MethodGet, v1 + "/rounds/:id/departments/:dept/workbook", bearer, s.download},
+		{http.MethodPost, v1 + "/rounds/:id/departments/:dept/upload", bearerOrLink, s.upload},
+		{http.MethodPost, v1 + "/rounds/:id/departments/:dept/validate", bearerOrLink, s.validate},
+		{http.MethodGet, v1 + "/rounds/:id/departments/:dept/workbook", bearerOrLink, s.download},
 
 		{http.MethodGet, v1 + "/submissions/:id", bearer, s.submission},
 		{http.MethodGet, v1 + "/submissions/:id/diff", bearer, s.diff},

@@ -412,7 +412,8 @@ func (s *Service) remind(ctx context.Context) error {
 					return err
 				}
 				if err := s.o.Sender.Remind(ctx, Reminder{Round: r, Department: dept, Status: d.Status,
-					Link: fmt.Sprintf("%s/api/v1/rounds/%d/departments/%s/workbook", s.o.PublicURL, r.ID, d.Department)}); err != nil {
+					Link: fmt.Sprintf("%s/api/v1/rounds/%d/departments/%s/workbook?%s", s.o.PublicURL, r.ID, d.Department,
+						s.Link(r.ID, d.Department, now.Add(LinkTTL)))}); err != nil {
 					return err
 				}
 				return s.audit(ctx, tx, System, "department.remind", r.ID, d.Department, "reminder", nil, map[string]any{"due": r.Due})

@@ -1,9 +1,12 @@
 package plan
 
 import (
+	"net/url"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"aop/engine"
 )
@@ -83,4 +86,26 @@ func TestDiffRecords(t *testing.T) {
 	}
 	assert.Equal(t, []string{"F5:200>250", "H5:->50", "G5:300>-"}, text)
 	assert.Empty(t, diffRecords(cur, cur))
+}
+
+func TestSignedLinks(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	s := New(Options{Key: []byte("a signing key of thirty-two bytes!"), Now: func() time.Time { return now }})
+	q, err := url.ParseQuery(s.Link(3, "sales", now.Add(time.Hour)))
+	require.NoError(t, err)
+	a, err := s.VerifyLink(3, "sales", q.Get("expires"), q.Get("sig"))
+	require.NoError(t, err)
+	assert.Equal(t, Actor{Kind: "link", Name: "r3.sales", Role: DepartmentRole, Department: "sales"}, a)
+
+	for _, tc := range []struct {
+		round         int64
+		dept, expires string
+	}{{4, "sales", q.Get("expires")}, {3, "eng", q.Get("expires")}, {3, "sales", q.Get("expires") + "0"}} {
+		_, err := s.VerifyLink(tc.round, tc.dept, tc.expires, q.Get("sig"))
+		assert.Equal(t, KindUnauthorized, KindOf(err), "%+v", tc)
+	}
+	now = now.Add(2 * time.Hour)
+	_, err = s.VerifyLink(3, "sales", q.Get("expires"), q.Get("sig"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "expired")
 }

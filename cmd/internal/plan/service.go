@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -334,4 +335,37 @@ func (s *Service) VerifySheet(ctx context.Context, r Signed) (Actor, int64, erro
 		return Actor{}, 0, Errorf(KindUnauthorized, "the nonce was used before (a replayed request)")
 	}
 	return Actor{Kind: "sheet", Name: r.Sheet, Role: DepartmentRole, Department: dept}, round, nil
+}
+
+// ---- signed links
+
+// LinkTTL is how long a link in a reminder works.
+const LinkTTL = 14 * 24 * time.Hour
+
+// Link returns the query that lets whoever holds the link act for one
+// department in one round until it expires: download its workbook, validate
+// and upload (the links in reminders).
+func (s *Service) Link(round int64, dept string, expires time.Time) string {
+	exp := strconv.FormatInt(expires.Unix(), 10)
+	return "expires=" + exp + "&sig=" + s.linkSig(round, dept, exp)
+}
+
+func (s *Service) linkSig(round int64, dept, expires string) string {
+	m := hmac.New(sha256.New, s.o.Key)
+	fmt.Fprintf(m, "aop link v1\n%d\n%s\n%s", round, dept, expires)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// VerifyLink checks a signed link for a department's route in a round and
+// returns its actor: the department, through the link.
+func (s *Service) VerifyLink(round int64, dept, expires, sig string) (Actor, error) {
+	want := s.linkSig(round, dept, expires)
+	if subtle.ConstantTimeCompare([]byte(want), []byte(sig)) != 1 {
+		return Actor{}, Errorf(KindUnauthorized, "the link's signature does not match; use the link from your latest reminder")
+	}
+	exp, err := strconv.ParseInt(expires, 10, 64)
+	if err != nil || !s.now().Before(time.Unix(exp, 0)) {
+		return Actor{}, Errorf(KindUnauthorized, "the link has expired; ask finance for a new one")
+	}
+	return Actor{Kind: "link", Name: SheetID(round, dept), Role: DepartmentRole, Department: dept}, nil
 }
