@@ -138,6 +138,10 @@ func New(cfg Config) (*Queue, error) {
 		RetryPolicy:          backoff{base: cfg.RetryBase, max: cfg.RetryMax},
 	}
 	if cfg.SQLite != nil {
+		// SQLite has no LISTEN/NOTIFY to wake the fetcher when a job is
+		// inserted: poll often (a cheap indexed query), so that a webhook
+		// submit completes in tens of milliseconds rather than a second.
+		rc.FetchPollInterval, rc.FetchCooldown = 50*time.Millisecond, 10*time.Millisecond
 		q.client, err = river.NewClient(riversqlite.New(cfg.SQLite), rc)
 	} else {
 		q.client, err = river.NewClient(riverpgxv5.New(cfg.Postgres), rc)
