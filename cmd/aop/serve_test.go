@@ -244,11 +244,37 @@ func TestServeRunsARound(t *testing.T) {
 	require.Equal(t, 200, s.Call("GET", strings.TrimPrefix(m[1], s.URL), "", nil, &linked))
 	assert.Equal(t, "PK", string(linked[:2]), "an .xlsx file")
 
+	// Closing the round locks every department; uploads are refused until
+	// finance reopens it, which unlocks all but the approved.
+	finance := func(args ...string) string {
+		cmd := exec.Command(s.Bin, args...)
+		cmd.Env = append(os.Environ(), "AOP_SERVER="+s.URL, "AOP_TOKEN="+s.Admin)
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		return string(out)
+	}
+	assert.Contains(t, finance("round", "close", fmt.Sprint(round.ID)), "is closed")
+	var closed plan.Submission
+	require.Equal(t, 422, s.Call("POST", fmt.Sprintf("/api/v1/rounds/%d/departments/%s/upload", round.ID, sentBack),
+		deptToken[sentBack], fill(t, c, sentBack, books[sentBack]), &closed))
+	assert.Equal(t, "round_closed", closed.Problem)
+	require.Equal(t, 200, s.Call("GET", fmt.Sprintf("/api/v1/rounds/%d", round.ID), s.Viewer, nil, &status))
+	for _, d := range status.Departments {
+		assert.True(t, d.Locked, "%s is locked once the round closes", d.Department)
+	}
+	assert.Contains(t, finance("round", "reopen", fmt.Sprint(round.ID)), "is open")
+	require.Equal(t, 201, s.Call("POST", fmt.Sprintf("/api/v1/rounds/%d/departments/%s/upload", round.ID, sentBack),
+		deptToken[sentBack], fill(t, c, sentBack, books[sentBack]), nil))
+	require.Equal(t, 200, s.Call("GET", fmt.Sprintf("/api/v1/rounds/%d", round.ID), s.Viewer, nil, &status))
+	for _, d := range status.Departments {
+		assert.Equal(t, d.Status == plan.Approved, d.Locked, "%s: only the approved stay locked", d.Department)
+	}
+
 	// Metrics count requests, jobs and submissions by outcome.
 	var metrics []byte
 	require.Equal(t, 200, s.Call("GET", "/metrics", "", nil, &metrics))
-	assert.Regexp(t, `aop_submissions_total\{state="accepted"\} `+fmt.Sprint(len(leaves)-1), string(metrics))
-	assert.Regexp(t, `aop_submissions_total\{state="rejected"\} 3`, string(metrics))
+	assert.Regexp(t, `aop_submissions_total\{state="accepted"\} `+fmt.Sprint(len(leaves)), string(metrics))
+	assert.Regexp(t, `aop_submissions_total\{state="rejected"\} 4`, string(metrics))
 	assert.Contains(t, string(metrics), `aop_job_duration_seconds_count{kind="consolidate",state="completed"} 1`)
 	assert.Contains(t, string(metrics), `aop_http_requests_total{code="201",method="POST",route="/api/v1/rounds/{id}/departments/{dept}/upload"}`)
 }
