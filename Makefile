@@ -36,6 +36,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzHarvest$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./cmd/internal/harvest
 	$(GO) test -run '^$$' -fuzz '^FuzzParseDecimal$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./templates
 	$(GO) test -run '^$$' -fuzz '^FuzzReadWorkbook$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./cmd/internal/httpapi
+	$(GO) test -run '^$$' -fuzz '^FuzzWebhookBody$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./cmd/internal/httpapi
 
 lint: check-deps
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

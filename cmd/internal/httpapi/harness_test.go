@@ -40,7 +40,7 @@ accounts:
 // harness is the API over a real plan.Service on a real SQLite store, with
 // a fake job queue and fake workbooks.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	h      http.Handler
 	svc    *plan.Service
 	queue  *fakeQueue
@@ -50,7 +50,7 @@ type harness struct {
 }
 
 // newHarness starts an API; edit changes its options.
-func newHarness(t *testing.T, edit ...func(*Options)) *harness {
+func newHarness(t testing.TB, edit ...func(*Options)) *harness {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "aop.db"), nil)
@@ -233,7 +233,7 @@ func (q *fakeQueue) Job(_ context.Context, id int64) (plan.JobInfo, error) {
 }
 
 // run applies the jobs queued so far, in order.
-func (q *fakeQueue) run(t *testing.T, svc *plan.Service) {
+func (q *fakeQueue) run(t testing.TB, svc *plan.Service) {
 	t.Helper()
 	for {
 		q.mu.Lock()

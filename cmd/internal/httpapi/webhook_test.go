@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -210,4 +211,37 @@ func (h *harness) submissions(round int64, dept string) []plan.Submission {
 	w := h.call("GET", fmt.Sprintf("/api/v1/rounds/%d/departments/%s/submissions", round, dept), h.admin, nil, &subs)
 	require.Equal(h.t, 200, w.Code)
 	return subs
+}
+
+// FuzzWebhookBody sends any body, correctly signed, to the webhook: the
+// answer is a 2xx or a 4xx in the error shape, never a 500, and a body the
+// webhook takes holds a workbook within the limit.
+func FuzzWebhookBody(f *testing.F) {
+	h := newHarness(f)
+	round := h.roundOpen()
+	sheet := plan.SheetID(round.ID, "sales")
+	secret := h.svc.SheetSecret(sheet)
+	actions := []string{"validate", "submit", "refresh"}
+	f.Add(uint8(0), []byte(`{"filename":"a.xlsx","workbook":"d29ya2Jvb2sgb2Ygc2FsZXMgcm91bmQgMQ=="}`))
+	f.Add(uint8(1), []byte(`{"workbook":"***"}`))
+	f.Add(uint8(0), []byte(`{"filename":"","workbook":""}`))
+	f.Add(uint8(2), []byte(``))
+	f.Add(uint8(1), []byte(`[1,2,3]`))
+	var n atomic.Int64
+	f.Fuzz(func(t *testing.T, action uint8, body []byte) {
+		path := "/api/v1/webhook/" + actions[int(action)%len(actions)]
+		r := signedWith(secret, "POST", path, sheet, body, time.Now(), fmt.Sprintf("fuzz-nonce-%d", n.Add(1)))
+		w := h.serve(r)
+		if w.Code >= 500 {
+			t.Fatalf("%s: %d %s", path, w.Code, w.Body)
+		}
+		if w.Code >= 400 {
+			var e struct {
+				Error errorDetail `json:"error"`
+			}
+			if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Error.Code == "" {
+				t.Fatalf("%s: %d is not in the error shape: %s", path, w.Code, w.Body)
+			}
+		}
+	})
 }
