@@ -52,7 +52,7 @@ func TestServeSurvivesKills(t *testing.T) {
 
 	rng := rand.New(rand.NewPCG(7, 11))
 	stored := map[string]int64{} // upload key → submission id
-	var consolidations []int64
+	var consolidations, jobs []int64
 	pending := map[string]string{} // key → department, not yet acknowledged
 	cutOff := 0                    // uploads a kill left unanswered
 	for iter := range 20 {
@@ -81,11 +81,13 @@ func TestServeSurvivesKills(t *testing.T) {
 		wg.Go(func() {
 			var started struct {
 				Consolidation plan.Consolidation `json:"consolidation"`
+				Job           int64              `json:"job"`
 			}
 			code, data, err := s.Do(servetest.Request{Method: "POST", Path: fmt.Sprintf("/api/v1/rounds/%d/consolidations", round.ID), Token: s.Admin})
 			if err == nil && code == 202 && json.Unmarshal(data, &started) == nil {
 				mu.Lock()
 				consolidations = append(consolidations, started.Consolidation.ID)
+				jobs = append(jobs, started.Job)
 				mu.Unlock()
 			}
 		})
@@ -153,6 +155,9 @@ func TestServeSurvivesKills(t *testing.T) {
 		}
 		require.True(t, time.Now().Before(deadline), "%d submissions are still unprocessed", received)
 		time.Sleep(100 * time.Millisecond)
+	}
+	for _, id := range jobs {
+		s.WaitJob(id) // River marks every one completed, rescued or not
 	}
 	var audit []plan.AuditEntry
 	require.Equal(t, 200, s.Call("GET", fmt.Sprintf("/api/v1/audit?round=%d&action=consolidation.done&limit=1000", round.ID), s.Admin, nil, &audit))
