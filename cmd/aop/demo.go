@@ -137,9 +137,19 @@ func runDemo(ctx context.Context, e *env, dir string) error {
 	if len(res.leftOut) > 0 {
 		return fmt.Errorf("demo: %d workbooks were left out of the consolidation", len(res.leftOut))
 	}
+	var subs []*engine.Submission
+	for _, r := range res.results {
+		subs = append(subs, r.Submission)
+	}
+	rep, err := projectScenarios(c, res.k, subs, cf.Planning)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, "\n6. scenarios:")
+	rep.print(e.stdout)
 	fmt.Fprintf(e.stdout, "\nOpen %s for finance's view and the Summary tab of any workbook in %s for a department's.\n", summary, deptDir)
-	fmt.Fprintf(e.stdout, "Try it yourself:\n  aop harvest --cycle %s %s\n  aop consolidate --cycle %s --out %s --by channel %s\n",
-		cyclePath, filepath.Join(deptDir, "*.xlsx"), cyclePath, summary, filepath.Join(deptDir, "*.xlsx"))
+	fmt.Fprintf(e.stdout, "Try it yourself:\n  aop harvest --cycle %s %s\n  aop consolidate --cycle %s --out %s --by channel %s\n  aop scenarios --cycle %s %s\n",
+		cyclePath, filepath.Join(deptDir, "*.xlsx"), cyclePath, summary, filepath.Join(deptDir, "*.xlsx"), cyclePath, filepath.Join(deptDir, "*.xlsx"))
 	return nil
 }
 
@@ -276,8 +286,89 @@ rules:
 		}
 	}
 	w("\ntargets:\n%s", targets.String())
+	w("%s", demoScenariosYAML)
 	return b.String()
 }
+
+// demoScenariosYAML is the demo's scenario sections: a base, an upside, a
+// downside watched by a revenue trigger with its playbook, an event, two
+// uncertain drivers, the Apollo launch, and three years of quarterly
+// forecasts in which Customer Success persistently over-projects.
+const demoScenariosYAML = `
+cash: {dso: 45, dpo: 30, opening: 6000000}
+
+initiatives:
+  - name: apollo
+    department: sales
+    kind: launch
+    launch:
+      start: 3
+      time_to_fit: 1
+      price: 1500
+      units: {peak: 90, midpoint: 7, steepness: 0.7}
+      development: {total: 240000, from: 1, months: 4}
+      go_to_market: {total: 360000, from: 3, months: 6}
+
+scenarios:
+  - {name: base, kind: base}
+  - name: upside
+    kind: upside
+    overrides:
+      - {op: multiply, department: sales, account: "4000", from: 4, value: 1.08}
+  - name: downside
+    kind: downside
+    overrides:
+      - {op: multiply, department: sales, account: "4000", from: 4, value: 0.82}
+  - name: competitor-launch
+    kind: event
+    overrides:
+      - {op: multiply, department: sales, account: "4000", from: 7, value: 0.95}
+      - {op: multiply, department: marketing, group: Programs, from: 7, value: 115%}
+
+triggers:
+  - name: revenue-slump
+    metric: revenue
+    company: true
+    trailing: 3
+    of_plan: true
+    compare: "<"
+    threshold: 92%
+    persistence: 2
+    playbook: downside-response
+    scenarios: [downside]
+
+playbooks:
+  - name: downside-response
+    actions:
+      - {name: freeze hiring, lead: 1, freeze_hiring: true}
+      - {name: pause Apollo, lead: 1, pause: [apollo]}
+      - {name: cut discretionary opex 10%, lead: 1, cut: {groups: [Travel, Tools, Programs], by: 10%}}
+
+ranges:
+  runs: 2000
+  seed: 2027
+  drivers:
+    - {name: subscription-revenue, department: sales, account: "4000", pert: {min: 0.86, mode: 1, max: 1.06}}
+    - {name: hosting-costs, department: "*", account: "5000", lognormal: {p5: 0.95, p95: 1.3}}
+
+history:
+  accuracy:
+    - department: customer-success
+      line: revenue
+      forecast: [640000, 655000, 670000, 690000, 700000, 715000, 730000, 745000, 760000, 775000, 790000, 805000]
+      actual:   [592000, 611000, 618000, 640000, 652000, 655000, 671000, 690000, 694000, 716000, 731000, 738000]
+    - department: sales
+      line: revenue
+      forecast: [9100000, 9200000, 9350000, 9500000, 9600000, 9700000, 9850000, 10000000, 10100000, 10250000, 10400000, 10500000]
+      actual:   [9180000, 9150000, 9420000, 9460000, 9690000, 9650000, 9900000, 9970000, 10180000, 10220000, 10460000, 10470000]
+    - department: engineering
+      line: cost
+      forecast: [4900000, 4950000, 5000000, 5100000, 5150000, 5200000, 5300000, 5350000, 5400000, 5500000, 5550000, 5600000]
+      actual:   [4870000, 4990000, 4960000, 5130000, 5120000, 5240000, 5270000, 5380000, 5370000, 5530000, 5520000, 5640000]
+  hiring:
+    - {department: engineering, requested: 30, filled: 6, days_to_fill: [62, 75, 88, 54, 96, 71], window_months: 12}
+    - {department: sales, requested: 14, filled: 12, days_to_fill: [35, 41, 28, 52, 44, 39, 47, 33, 50, 38, 42, 36], window_months: 12}
+`
 
 func containsStr(list []string, s string) bool {
 	for _, x := range list {

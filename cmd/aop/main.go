@@ -69,6 +69,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			generateCommand(e),
 			harvestCommand(e),
 			consolidateCommand(e),
+			scenariosCommand(e),
 			demoCommand(e),
 			keyCommand(e),
 			serveCommand(e),

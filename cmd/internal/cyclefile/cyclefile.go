@@ -59,6 +59,72 @@
 //	    accounts: [Personnel]     # optional codes or groups
 //	    level: error              # error (default) | warning
 //
+// The sections below are optional; they describe projections and scenarios
+// of the plan (engine/model, engine/scenario) and land in File.Planning.
+// Months are fiscal months 1-12; from and to are inclusive and default to
+// the first and the last month. Department, driver and account selectors
+// take '*' as a wildcard; without department, every department.
+//
+//	cash: {dso: 45, dpo: 30, opening: 6000000}   # days; defaults 45 and 30
+//	initiatives:                  # in the plan of their department; pausable
+//	  - name: apollo
+//	    department: sales         # a department that fills a plan
+//	    kind: launch              # launch | acquisition
+//	    launch: {start: 3, time_to_fit: 1, price: 1500,
+//	             units: {peak: 90, midpoint: 7, steepness: 0.7},    # logistic S-curve of monthly units
+//	             development: {total: 240000, from: 1, months: 4},
+//	             go_to_market: {total: 360000, from: 3, months: 6},
+//	             cannibalization: 0.1, old_price: 900}              # optional
+//	  - name: buy-co
+//	    department: eng
+//	    kind: acquisition
+//	    acquisition: {close: 7, slip: 2, revenue: 150000, cost: 110000, dis_synergy: 5000,
+//	                  integration: {total: 400000, from: 0, months: 6},      # from counts months after the close
+//	                  revenue_synergy: {run_rate: 600000, phasing: [0.3, 0.7, 1], probability: 60%},
+//	                  cost_synergy: {run_rate: 300000, phasing: [0.5, 1]}}
+//	scenarios:
+//	  - {name: base, kind: base}   # base | upside | downside | event
+//	  - name: downside
+//	    kind: downside
+//	    overrides:                # applied in order
+//	      - {op: multiply, department: sales, account: "4000", from: 4, value: 0.82}   # or 82%
+//	      - {op: add, group: Travel, from: 2, to: 5, value: 1000}
+//	      - {op: set, driver: hires, from: 6, value: 0}
+//	      - {op: shift, department: "*", driver: hires, months: 2}
+//	triggers:
+//	  - name: revenue-slump
+//	    metric: revenue           # revenue | costs | headcount | cash
+//	    company: true             # or department: sales
+//	    trailing: 3               # optional: trailing months summed (average: true to average)
+//	    of_plan: true             # compare the ratio to the base plan's same figure
+//	    compare: "<"              # < | <= | > | >=
+//	    threshold: 92%            # a percentage only with of_plan
+//	    persistence: 2            # consecutive months; default 1
+//	    lag: 0                    # months from firing to the response
+//	    playbook: downside-response
+//	    scenarios: [downside]     # optional; default every scenario
+//	playbooks:
+//	  - name: downside-response
+//	    actions:                  # in order; lead: months after the response starts; for: months (default: to the end)
+//	      - {name: freeze hiring, lead: 1, freeze_hiring: true}
+//	      - {name: pause Apollo, lead: 1, pause: [apollo]}
+//	      - {name: cut discretionary opex 10%, lead: 1, for: 3, cut: {groups: [Travel, Programs], accounts: ["6300"], by: 10%}}
+//	ranges:                       # Monte Carlo around the base
+//	  runs: 2000                  # default 1000
+//	  seed: 2027
+//	  drivers:                    # op: multiply (default), add or set
+//	    - {name: subscription-revenue, department: sales, account: "4000", pert: {min: 0.86, mode: 1, max: 1.06}}
+//	    - {name: hosting, account: "5000", lognormal: {p5: 0.95, p95: 1.3}}
+//	history:
+//	  accuracy:                   # past periods, oldest first
+//	    - {department: customer-success, line: revenue, forecast: [640000, 655000], actual: [592000, 611000]}
+//	  hiring:
+//	    - {department: eng, requested: 30, filled: 6, days_to_fill: [62, 75], window_months: 12}
+//
+// An action may name a department (freeze or cut only its plan). Drivers
+// are plan lines by account code (selectable by group), and "hires", the
+// lines of the hiring plans; see engine/model.
+//
 // A ledger's rows are mapped to departments through its departments: map,
 // then by department id, then by name ignoring case; accounts likewise by
 // code and name. A period column holds a fiscal period (1-12) or a calendar
@@ -128,6 +194,7 @@ import (
 	"strings"
 
 	"aop/engine"
+	"aop/engine/model"
 )
 
 // Limits of what Load and Parse read.
@@ -154,6 +221,9 @@ type File struct {
 	// SigningKeyFile is the key file the cycle names, resolved against the
 	// cycle file's folder ("" if none).
 	SigningKeyFile string
+	// Planning holds the scenario sections: scenarios, triggers and their
+	// playbooks, ranges, initiatives, history and cash terms.
+	Planning model.Spec
 }
 
 // Problem is one mistake found in a cycle file or in a ledger it names.
@@ -258,7 +328,7 @@ func Parse(name string, data []byte, fsys fs.FS) (*File, error) {
 		return nil, err
 	}
 	d.roundMoney()
-	f := &File{Path: name, Cycle: d.cycle}
+	f := &File{Path: name, Cycle: d.cycle, Planning: d.spec}
 	if d.keyFile != "" {
 		f.SigningKeyFile = d.keyFile
 		if !filepath.IsAbs(d.keyFile) {

@@ -18,12 +18,14 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"aop/engine"
+	"aop/engine/model"
 )
 
 // topFields lists the fields of the cycle file's top level.
 func topFields() []string {
 	return []string{"cycle", "company", "currency", "fiscal_year", "start_month", "signing_key_file", "lines",
-		"departments", "accounts", "dimensions", "targets", "prior_year", "rules"}
+		"departments", "accounts", "dimensions", "targets", "prior_year", "rules",
+		"cash", "initiatives", "playbooks", "scenarios", "triggers", "ranges", "history"}
 }
 
 // parseYAML parses data as one YAML document and returns its root node, or
@@ -192,6 +194,8 @@ type decoder struct {
 	idx     index
 	keyFile string
 	ledgers []*ledgerSpec
+	// spec holds the scenario sections (planning.go).
+	spec model.Spec
 	// suppress holds engine messages already reported in a clearer way.
 	suppress map[string]bool
 }
@@ -495,6 +499,7 @@ func (d *decoder) decode(root *yaml.Node) {
 	for i, n := range d.list(o.get("rules"), "", "rules") {
 		d.rule(i, n, ruleIDs)
 	}
+	d.planning(o)
 }
 
 func (d *decoder) department(i int, n *yaml.Node) {

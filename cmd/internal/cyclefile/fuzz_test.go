@@ -24,6 +24,7 @@ func FuzzParse(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(valid)
+	f.Add([]byte(planningBase + planningValid)) // scenarios, triggers, playbooks, ranges, initiatives, history
 	xlsx := xlsxLedger(f, [][]any{
 		{"sales", 6200, 1000.1, 1},
 		{"rnd", "Advertising", "(250.50)", "2026-01"},

@@ -1,0 +1,352 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/shopspring/decimal"
+	"github.com/urfave/cli/v3"
+
+	"aop/cmd/internal/harvest"
+	"aop/engine"
+	"aop/engine/accuracy"
+	"aop/engine/model"
+	"aop/engine/project"
+	"aop/engine/scenario"
+)
+
+func scenariosCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "scenarios",
+		Usage:     "project the consolidated plan under the cycle's scenarios, triggers and ranges",
+		ArgsUsage: "FILE...",
+		Description: "Harvests the workbooks like consolidate, builds the projection of the consolidated plan, evaluates every\n" +
+			"scenario of the cycle file (base first) with its triggers and playbooks, runs the Monte Carlo ranges, scores\n" +
+			"each department's forecast accuracy from its history and checks the hiring asks. A file with problems is left\n" +
+			"out and listed. Exit status as for harvest: 0 when every file was used, 1 when any was left out, 2 for usage errors.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "cycle", Usage: "the cycle file", Required: true},
+			&cli.IntFlag{Name: "runs", Usage: "Monte Carlo runs (default: the cycle file's ranges.runs)"},
+			&cli.Uint64Flag{Name: "seed", Usage: "Monte Carlo seed (default: the cycle file's ranges.seed)"},
+			&cli.BoolFlag{Name: "json", Usage: "print the report as one JSON document"},
+		},
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			files := cmd.Args().Slice()
+			if len(files) == 0 {
+				return usagef("scenarios needs the department workbooks: aop scenarios --cycle CYCLE.yaml FILE...")
+			}
+			if err := checkFiles(files); err != nil {
+				return err
+			}
+			if cmd.Int("runs") < 0 {
+				return usagef("--runs must be at least 1")
+			}
+			cf, key, err := loadCycle(e, cmd.String("cycle"))
+			if err != nil {
+				return err
+			}
+			spec := cf.Planning
+			if n := cmd.Int("runs"); n > 0 {
+				spec.Runs = n
+			}
+			if cmd.IsSet("seed") {
+				spec.Seed = cmd.Uint64("seed")
+			}
+			h, err := harvest.New(cf.Cycle, key)
+			if err != nil {
+				return err
+			}
+			results, err := harvestFiles(ctx, e, h, cf.Cycle, files, "")
+			if err != nil {
+				return err
+			}
+			var subs []*engine.Submission
+			var leftOut []*harvest.Result
+			for _, r := range results {
+				if r.Status == harvest.Valid {
+					subs = append(subs, r.Submission)
+				} else {
+					leftOut = append(leftOut, r)
+				}
+			}
+			k, err := engine.Consolidate(cf.Cycle, subs)
+			if err != nil {
+				return err
+			}
+			rep, err := projectScenarios(cf.Cycle, k, subs, spec)
+			if err != nil {
+				return err
+			}
+			rep.leftOut = leftOut
+			if cmd.Bool("json") {
+				enc := json.NewEncoder(e.stdout)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(rep.document()); err != nil {
+					return err
+				}
+			} else {
+				rep.print(e.stdout)
+			}
+			if len(leftOut) > 0 {
+				return errProblems
+			}
+			return nil
+		},
+	}
+}
+
+// scenarioReport is what `aop scenarios` finds: every scenario evaluated,
+// the simulation, forecast accuracy and hiring checks.
+type scenarioReport struct {
+	cycle     *engine.Cycle
+	results   []*scenario.Result
+	simulated *scenario.Simulated
+	accuracy  []accuracy.Report
+	hiring    []project.HiringCheck
+	leftOut   []*harvest.Result
+}
+
+// projectScenarios builds the model of the consolidated plan and evaluates
+// what the cycle's scenario sections ask for.
+func projectScenarios(c *engine.Cycle, k *engine.Consolidation, subs []*engine.Submission, spec model.Spec) (*scenarioReport, error) {
+	m, err := model.New(c, k, subs, spec)
+	if err != nil {
+		return nil, fmt.Errorf("projection: %w", err)
+	}
+	plan, err := scenario.NewPlan(m, m.Inputs(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("projection: %w", err)
+	}
+	scenarios := spec.WithTriggers()
+	// The base goes first; without a base in the file, the plan as
+	// consolidated is the base.
+	slices.SortStableFunc(scenarios, func(a, b scenario.Scenario) int {
+		return boolRank(a.Kind != scenario.Base) - boolRank(b.Kind != scenario.Base)
+	})
+	if len(scenarios) == 0 || scenarios[0].Kind != scenario.Base {
+		scenarios = append([]scenario.Scenario{{Name: "base", Kind: scenario.Base}}, scenarios...)
+	}
+	rep := &scenarioReport{cycle: c}
+	if rep.results, err = plan.EvaluateAll(scenarios); err != nil {
+		return nil, err
+	}
+	if mc, ok := spec.Simulation(); ok {
+		if rep.simulated, err = plan.Simulate(mc); err != nil {
+			return nil, fmt.Errorf("monte carlo: %w", err)
+		}
+	}
+	if len(spec.Accuracy) > 0 {
+		if rep.accuracy, err = accuracy.AssessAll(spec.Accuracy, accuracy.DefaultPolicy()); err != nil {
+			return nil, fmt.Errorf("forecast accuracy: %w", err)
+		}
+	}
+	for _, h := range spec.Hiring {
+		d, ok := m.HiringPlan(h.Department)
+		if !ok {
+			continue
+		}
+		d.Name = h.Department
+		check, err := project.CheckHiringAsk(d, h.HiringHistory, engine.MonthsPerYear)
+		if err != nil {
+			return nil, fmt.Errorf("hiring check of %s: %w", h.Department, err)
+		}
+		rep.hiring = append(rep.hiring, check)
+	}
+	return rep, nil
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// yearFigures returns a scenario's company revenue and costs for the year
+// and its headcount and cash at year end.
+func yearFigures(o scenario.Outputs) (revenue, costs, headcount, cash decimal.Decimal) {
+	y := func(metric string) decimal.Decimal { return o.Year(scenario.MetricKey{Metric: metric}) }
+	return y(scenario.Revenue), y(scenario.Costs), y(scenario.Headcount), y(scenario.Cash)
+}
+
+func (r *scenarioReport) departmentName(id string) string {
+	if d, ok := r.cycle.Department(id); ok {
+		return d.Name
+	}
+	if id == scenario.Company {
+		return "company"
+	}
+	return id
+}
+
+// print writes the readable report.
+func (r *scenarioReport) print(w io.Writer) {
+	c := r.cycle
+	fmt.Fprintf(w, "%s · %s · scenarios (%s)\n\n", c.Company, c.Year.Name(), c.Currency)
+	fmt.Fprintf(w, "%-22s %-9s %18s %18s %10s %18s\n", "scenario", "kind", "revenue", "costs", "headcount", "cash at year end")
+	for _, res := range r.results {
+		rev, costs, hc, cash := yearFigures(res.Outputs)
+		fmt.Fprintf(w, "%-22s %-9s %18s %18s %10s %18s\n", res.Scenario, res.Kind, engine.FormatMoney(rev), engine.FormatMoney(costs),
+			hc.Round(1).String(), engine.FormatMoney(cash))
+	}
+	fired := false
+	for _, res := range r.results {
+		for _, f := range res.Fired {
+			if !fired {
+				fmt.Fprintln(w, "\ntriggers fired:")
+				fired = true
+			}
+			value := f.Value.Round(2).String()
+			if f.Value.Abs().LessThan(decimal.NewFromInt(10)) {
+				value = engine.Percent(f.Value)
+			}
+			fmt.Fprintf(w, "  %s: %s (%s) fired in %s at %s; playbook %s from %s:\n", res.Scenario, f.Trigger, f.Condition,
+				c.Year.Label(f.Month), value, f.Playbook, c.Year.Label(f.Response))
+			for _, a := range f.Actions {
+				if !a.InEffect {
+					fmt.Fprintf(w, "    %-36s would start after the year ends\n", a.Action)
+					continue
+				}
+				fmt.Fprintf(w, "    %-36s %s to %s (months %d-%d)\n", a.Action, c.Year.Label(a.From), c.Year.Label(a.To), a.From, a.To)
+			}
+		}
+	}
+	if !fired {
+		fmt.Fprintln(w, "\nno trigger fired")
+	}
+	if s := r.simulated; s != nil {
+		fmt.Fprintf(w, "\nMonte Carlo, %d runs (seed %d), the year:\n", s.Runs, s.Seed)
+		fmt.Fprintf(w, "  %-10s %18s %18s %18s\n", "", "P10", "P50", "P90")
+		for _, mr := range s.Metrics {
+			fmt.Fprintf(w, "  %-10s %18s %18s %18s\n", mr.Metric, engine.FormatMoney(mr.Year.P10), engine.FormatMoney(mr.Year.P50), engine.FormatMoney(mr.Year.P90))
+		}
+	}
+	if len(r.accuracy) > 0 {
+		fmt.Fprintln(w, "\nforecast accuracy (prior forecasts against actuals):")
+		for _, a := range r.accuracy {
+			verdict := "no persistent bias"
+			if a.Bias != accuracy.Unbiased {
+				verdict = fmt.Sprintf("%s: suggested factor %s on its %s", a.Bias, a.Factor.StringFixed(3), a.Line)
+			}
+			fmt.Fprintf(w, "  %-24s %-8s WAPE %5.1f%%  MPE %+6.1f%%  %s\n", r.departmentName(a.Department), a.Line, a.WAPE, a.MPE, verdict)
+		}
+	}
+	if len(r.hiring) > 0 {
+		fmt.Fprintln(w, "\nhiring asks against hiring history:")
+		for _, h := range r.hiring {
+			mark := "ok  "
+			if h.Over {
+				mark = "OVER"
+			}
+			fmt.Fprintf(w, "  %s %-24s %s\n", mark, r.departmentName(h.Department), h.Message)
+		}
+	}
+	if len(r.leftOut) > 0 {
+		fmt.Fprintln(w, "\nleft out of the projection:")
+		for _, f := range r.leftOut {
+			fmt.Fprintf(w, "  %s (%s)\n", f.File, f.Status)
+			for _, fd := range f.Findings {
+				fmt.Fprintf(w, "    %s\n", fd)
+			}
+		}
+	}
+}
+
+// The JSON document of `aop scenarios --json`; amounts are exact decimal
+// text, rounded to cents.
+type (
+	scenarioDoc struct {
+		Cycle      string         `json:"cycle"`
+		Scenarios  []scenarioRow  `json:"scenarios"`
+		MonteCarlo *monteCarloDoc `json:"monte_carlo,omitempty"`
+		Accuracy   []accuracyRow  `json:"accuracy"`
+		Hiring     []hiringRow    `json:"hiring"`
+		LeftOut    []fileStatus   `json:"left_out"`
+	}
+	scenarioRow struct {
+		Name      string `json:"name"`
+		Kind      string `json:"kind"`
+		Revenue   string `json:"revenue"`
+		Costs     string `json:"costs"`
+		Headcount string `json:"headcount"`
+		Cash      string `json:"cash"`
+		// HeadcountByMonth is the company's month-end headcount.
+		HeadcountByMonth []string   `json:"headcount_by_month"`
+		Fired            []firedRow `json:"fired"`
+	}
+	firedRow struct {
+		Trigger   string      `json:"trigger"`
+		Condition string      `json:"condition"`
+		Month     int         `json:"month"`
+		Playbook  string      `json:"playbook"`
+		Response  int         `json:"response"`
+		Actions   []actionRow `json:"actions"`
+	}
+	actionRow struct {
+		Action   string `json:"action"`
+		InEffect bool   `json:"in_effect"`
+		From     int    `json:"from"`
+		To       int    `json:"to"`
+	}
+	monteCarloDoc struct {
+		Runs    int                  `json:"runs"`
+		Seed    uint64               `json:"seed"`
+		Metrics map[string][3]string `json:"metrics"`
+	}
+	accuracyRow struct {
+		Department string  `json:"department"`
+		Line       string  `json:"line"`
+		WAPE       float64 `json:"wape"`
+		MPE        float64 `json:"mpe"`
+		Bias       string  `json:"bias"`
+		Factor     string  `json:"factor"`
+	}
+	hiringRow struct {
+		Department string  `json:"department"`
+		Asked      float64 `json:"asked"`
+		Fillable   float64 `json:"fillable"`
+		Over       bool    `json:"over"`
+		Message    string  `json:"message"`
+	}
+)
+
+func (r *scenarioReport) document() scenarioDoc {
+	doc := scenarioDoc{Cycle: r.cycle.ID, Accuracy: []accuracyRow{}, Hiring: []hiringRow{}, LeftOut: []fileStatus{}}
+	for _, res := range r.results {
+		rev, costs, hc, cash := yearFigures(res.Outputs)
+		row := scenarioRow{Name: res.Scenario, Kind: string(res.Kind), Revenue: money(rev), Costs: money(costs),
+			Headcount: hc.Round(2).String(), Cash: money(cash), Fired: []firedRow{}}
+		people, _ := res.Outputs.Get(scenario.Company, scenario.Headcount)
+		for _, p := range people {
+			row.HeadcountByMonth = append(row.HeadcountByMonth, p.Round(2).String())
+		}
+		for _, f := range res.Fired {
+			fr := firedRow{Trigger: f.Trigger, Condition: f.Condition, Month: int(f.Month), Playbook: f.Playbook, Response: int(f.Response)}
+			for _, a := range f.Actions {
+				fr.Actions = append(fr.Actions, actionRow{Action: a.Action, InEffect: a.InEffect, From: int(a.From), To: int(a.To)})
+			}
+			row.Fired = append(row.Fired, fr)
+		}
+		doc.Scenarios = append(doc.Scenarios, row)
+	}
+	if s := r.simulated; s != nil {
+		doc.MonteCarlo = &monteCarloDoc{Runs: s.Runs, Seed: s.Seed, Metrics: map[string][3]string{}}
+		for _, mr := range s.Metrics {
+			doc.MonteCarlo.Metrics[mr.Metric] = [3]string{money(mr.Year.P10), money(mr.Year.P50), money(mr.Year.P90)}
+		}
+	}
+	for _, a := range r.accuracy {
+		doc.Accuracy = append(doc.Accuracy, accuracyRow{Department: a.Department, Line: a.Line.String(), WAPE: a.WAPE, MPE: a.MPE,
+			Bias: a.Bias.String(), Factor: a.Factor.String()})
+	}
+	for _, h := range r.hiring {
+		doc.Hiring = append(doc.Hiring, hiringRow{Department: h.Department, Asked: h.Asked, Fillable: h.Fillable, Over: h.Over, Message: h.Message})
+	}
+	for _, f := range r.leftOut {
+		doc.LeftOut = append(doc.LeftOut, fileStatus{File: f.File, Department: f.Identity.Department, Status: f.Status, Findings: f.Findings})
+	}
+	return doc
+}

@@ -1,0 +1,187 @@
+package model
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+
+	"aop/engine/accuracy"
+	"aop/engine/curves"
+	"aop/engine/project"
+	"aop/engine/scenario"
+)
+
+// HiresDriver is the driver of the hiring plan's series: Key{Department,
+// HiresDriver, line number}.
+const HiresDriver = "hires"
+
+// InitiativeSwitch names the switch of an initiative, which playbooks pause.
+func InitiativeSwitch(name string) string { return "initiative:" + name }
+
+// AccountSelector picks a department's plan on an account ("" or "*" for
+// every department; the code may hold wildcards).
+func AccountSelector(department, code string) scenario.Selector {
+	return scenario.Selector{Department: department, Driver: code}
+}
+
+// GroupSelector picks a department's plan on every account of a group.
+func GroupSelector(department, group string) scenario.Selector {
+	return scenario.Selector{Department: department, Driver: "*", Dimension: group}
+}
+
+// Spec is what a cycle says about projecting its plan beyond the plan
+// itself: the scenarios finance prepares, the triggers it watches, the
+// uncertain drivers, the initiatives, each department's record, and the
+// working-capital terms.
+type Spec struct {
+	// Scenarios are evaluated in order; their Triggers are filled from
+	// Triggers by Scenarios.
+	Scenarios []scenario.Scenario
+	Triggers  []Trigger
+	// Ranges, Runs and Seed describe a Monte Carlo simulation of the base.
+	Ranges []scenario.Range
+	Runs   int
+	Seed   uint64
+	// Initiatives are the strategic initiatives in the plan.
+	Initiatives []Initiative
+	// Accuracy is each department's prior forecasts against actuals.
+	Accuracy []accuracy.History
+	// Hiring is each department's hiring record.
+	Hiring []HiringRecord
+	Cash   CashTerms
+}
+
+// Trigger is a trigger point and the scenarios that watch it.
+type Trigger struct {
+	scenario.Trigger
+	// Scenarios names the scenarios that watch the trigger; empty means
+	// every scenario.
+	Scenarios []string
+}
+
+// WithTriggers returns the spec's scenarios, each with the triggers it
+// watches, in the order the triggers are listed.
+func (s Spec) WithTriggers() []scenario.Scenario {
+	out := make([]scenario.Scenario, len(s.Scenarios))
+	for i, sc := range s.Scenarios {
+		sc.Triggers = nil
+		for _, t := range s.Triggers {
+			if len(t.Scenarios) == 0 || contains(t.Scenarios, sc.Name) {
+				sc.Triggers = append(sc.Triggers, t.Trigger)
+			}
+		}
+		out[i] = sc
+	}
+	return out
+}
+
+// Simulation returns the Monte Carlo simulation of the base the spec
+// describes, and false when it gives no ranges.
+func (s Spec) Simulation() (scenario.MonteCarlo, bool) {
+	if len(s.Ranges) == 0 {
+		return scenario.MonteCarlo{}, false
+	}
+	return scenario.MonteCarlo{Runs: s.Runs, Seed: s.Seed, Ranges: s.Ranges}, true
+}
+
+// HiringRecord is a department's hiring history.
+type HiringRecord struct {
+	Department string
+	project.HiringHistory
+}
+
+// CashTerms are the working-capital terms of the cash projection.
+type CashTerms struct {
+	// DSO is days sales outstanding, DPO days payables outstanding; both
+	// default to DefaultDSO and DefaultDPO when nil.
+	DSO, DPO *decimal.Decimal
+	// Opening is the company's cash at the start of month 1.
+	Opening decimal.Decimal
+}
+
+// Default working-capital terms: invoices paid in 45 days, suppliers in 30.
+var (
+	DefaultDSO = decimal.NewFromInt(45)
+	DefaultDPO = decimal.NewFromInt(30)
+)
+
+func (t CashTerms) dso() decimal.Decimal {
+	if t.DSO != nil {
+		return *t.DSO
+	}
+	return DefaultDSO
+}
+
+func (t CashTerms) dpo() decimal.Decimal {
+	if t.DPO != nil {
+		return *t.DPO
+	}
+	return DefaultDPO
+}
+
+// InitiativeKind says which model of engine/curves an initiative follows.
+type InitiativeKind string
+
+// The kinds of initiative.
+const (
+	Launch      InitiativeKind = "launch"
+	Acquisition InitiativeKind = "acquisition"
+)
+
+// Initiative is a strategic initiative in a department's plan. Exactly one
+// of Launch and Acquisition is set, as Kind says; their Months is set to
+// the horizon when the plan is built.
+type Initiative struct {
+	Name       string
+	Department string
+	Kind       InitiativeKind
+	// Launch revenue is its net revenue; its costs, development and
+	// go-to-market spend.
+	Launch *curves.Launch
+	// Acquisition revenue is the target's revenue and revenue synergies;
+	// its costs, the target's cost, dis-synergies and integration, less
+	// cost synergies.
+	Acquisition *curves.Acquisition
+}
+
+// lines returns the initiative's monthly revenue and costs over months.
+func (in Initiative) lines(months int) (revenue, costs []decimal.Decimal, err error) {
+	switch {
+	case in.Kind == Launch && in.Launch != nil:
+		l := *in.Launch
+		l.Months = months
+		p, err := l.Plan()
+		if err != nil {
+			return nil, nil, err
+		}
+		costs = make([]decimal.Decimal, months)
+		for t := range costs {
+			costs[t] = p.Development[t].Add(p.GoToMarket[t])
+		}
+		return p.NetRevenue, costs, nil
+	case in.Kind == Acquisition && in.Acquisition != nil:
+		a := *in.Acquisition
+		a.Months = months
+		p, err := a.Plan()
+		if err != nil {
+			return nil, nil, err
+		}
+		revenue = make([]decimal.Decimal, months)
+		costs = make([]decimal.Decimal, months)
+		for t := range costs {
+			revenue[t] = p.TargetRevenue[t].Add(p.RevenueSynergy[t])
+			costs[t] = p.TargetCost[t].Add(p.DisSynergy[t]).Add(p.Integration[t]).Sub(p.CostSynergy[t])
+		}
+		return revenue, costs, nil
+	}
+	return nil, nil, fmt.Errorf("initiative %s: kind %q needs its %s model", in.Name, in.Kind, in.Kind)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
