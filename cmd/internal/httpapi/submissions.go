@@ -42,6 +42,9 @@ func (s *server) upload(c *echo.Context) error {
 	if sub.State != plan.Accepted {
 		status = http.StatusUnprocessableEntity
 	}
+	// The answer is the outcome and the findings; the values read, a
+	// record per input cell, are one GET away.
+	sub.Records = nil
 	return c.JSON(status, submissionView(sub))
 }
 
