@@ -1,9 +1,11 @@
 package bench
 
 import (
+	"aop/cmd/internal/pgtest"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -28,7 +30,17 @@ const serviceClients = 50
 // time from a webhook submit to its job's completed state.
 func BenchmarkService(b *testing.B) {
 	requireHeavy(b)
-	s := servetest.Start(b, "rate_limit: {per_second: 100000, burst: 100000}\njobs: {workers: 4, rescue_after: 1m}\n")
+	b.Run("sqlite", func(b *testing.B) { benchService(b, "") })
+	b.Run("postgres", func(b *testing.B) {
+		if os.Getenv(pgtest.URLVar) == "" {
+			b.Skipf("set %s for the PostgreSQL run", pgtest.URLVar)
+		}
+		benchService(b, pgtest.Database(b, "aop_bench"))
+	})
+}
+
+func benchService(b *testing.B, database string) {
+	s := servetest.StartOn(b, database, "rate_limit: {per_second: 100000, burst: 100000}\njobs: {workers: 4, rescue_after: 1m}\n")
 	yaml := servetest.WideCycleYAML(serviceClients)
 	f, err := cyclefile.Parse("wide.yaml", []byte(yaml), nil)
 	if err != nil {
