@@ -22,25 +22,36 @@ const (
 // FinanceSummary renders the finance summary workbook of a consolidation:
 // an overview, the consolidated P&L by month, headcount, the gap register
 // by department and account, the same by a dimension (by, when not empty),
-// and gap waterfalls by department. missing lists the files left out.
+// and gap waterfalls by department. leftOut lists the files left out.
 func (t *Department) FinanceSummary(k *engine.Consolidation, by, asOf string, leftOut []string) (*grid.Workbook, error) {
+	return t.FinanceWorkbook(k, FinanceOptions{By: by, AsOf: asOf, LeftOut: leftOut})
+}
+
+// FinanceWorkbook renders the finance summary workbook as FinanceSummary
+// does, followed, when o.Outlook is set, by the tabs of the cycle's
+// scenarios, ranges, forecast accuracy and initiatives. Every tab is
+// protected: only aop writes the summary.
+func (t *Department) FinanceWorkbook(k *engine.Consolidation, o FinanceOptions) (*grid.Workbook, error) {
 	c := t.cycle
 	st := newSummaryStyles(*t.spec)
 	wb := grid.New()
-	t.financeOverview(wb, k, st, asOf, leftOut)
+	t.financeOverview(wb, k, st, o.AsOf, o.LeftOut)
 	t.financePnL(wb, k, st)
 	t.financeHeadcount(wb, k, st)
 	t.financeGaps(wb, k, st)
-	if by != "" {
-		dim, ok := c.Dimension(by)
+	if o.By != "" {
+		dim, ok := c.Dimension(o.By)
 		if !ok {
-			return nil, fmt.Errorf("templates: cycle %s has no dimension %q", c.ID, by)
+			return nil, fmt.Errorf("templates: cycle %s has no dimension %q", c.ID, o.By)
 		}
 		if err := t.financeByDimension(wb, k, dim, st); err != nil {
 			return nil, err
 		}
 	}
 	t.financeWaterfall(wb, k, st)
+	if o.Outlook != nil {
+		t.financeOutlook(wb, o.Outlook, st)
+	}
 	for _, s := range wb.Sheets {
 		s.Protection = &grid.Protection{}
 		s.Page = printWide()

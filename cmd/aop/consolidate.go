@@ -15,6 +15,7 @@ import (
 	"aop/cmd/internal/harvest"
 	"aop/engine"
 	"aop/engine/grid"
+	"aop/engine/model"
 	"aop/excel"
 	"aop/templates"
 )
@@ -55,7 +56,7 @@ func consolidateCommand(e *env) *cli.Command {
 			}
 			res, err := consolidate(ctx, e, cf.Cycle, key, files, consolidateOptions{
 				out: cmd.String("out"), by: cmd.String("by"), history: cmd.String("history"),
-				writeBack: !cmd.Bool("no-write-back"), now: time.Now().UTC(),
+				writeBack: !cmd.Bool("no-write-back"), now: time.Now().UTC(), planning: &cf.Planning,
 			})
 			if err != nil {
 				return err
@@ -81,6 +82,9 @@ type consolidateOptions struct {
 	out, by, history string
 	writeBack        bool
 	now              time.Time
+	// planning, when it has planning sections, adds the outlook tabs
+	// (scenarios, ranges, accuracy, initiatives) to the finance summary.
+	planning *model.Spec
 }
 
 // consolidation is the outcome of `aop consolidate`.
@@ -88,9 +92,43 @@ type consolidation struct {
 	cycle   *engine.Cycle
 	k       *engine.Consolidation
 	results []*harvest.Result
+	valid   []*harvest.Result
 	leftOut []*harvest.Result
-	out     string
-	written int
+	// scenarios is the projection written into the summary, or nil when
+	// the cycle has no planning sections.
+	scenarios *scenarioReport
+	out       string
+	written   int
+}
+
+// submissions returns the submissions of the valid files.
+func (r *consolidation) submissions() []*engine.Submission {
+	subs := make([]*engine.Submission, 0, len(r.valid))
+	for _, v := range r.valid {
+		subs = append(subs, v.Submission)
+	}
+	return subs
+}
+
+// harvestAndConsolidate harvests the files and consolidates the valid ones;
+// the others are left out.
+func harvestAndConsolidate(ctx context.Context, e *env, h *harvest.Harvester, c *engine.Cycle, files []string) (*consolidation, error) {
+	results, err := harvestFiles(ctx, e, h, c, files, "")
+	if err != nil {
+		return nil, err
+	}
+	res := &consolidation{cycle: c, results: results}
+	for _, r := range results {
+		if r.Status == harvest.Valid {
+			res.valid = append(res.valid, r)
+		} else {
+			res.leftOut = append(res.leftOut, r)
+		}
+	}
+	if res.k, err = engine.Consolidate(c, res.submissions()); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 func consolidate(ctx context.Context, e *env, c *engine.Cycle, key templates.Key, files []string, o consolidateOptions) (*consolidation, error) {
@@ -98,31 +136,24 @@ func consolidate(ctx context.Context, e *env, c *engine.Cycle, key templates.Key
 	if err != nil {
 		return nil, err
 	}
-	results, err := harvestFiles(ctx, e, h, c, files, "")
+	res, err := harvestAndConsolidate(ctx, e, h, c, files)
 	if err != nil {
 		return nil, err
 	}
-	res := &consolidation{cycle: c, results: results, out: o.out}
-	var subs []*engine.Submission
-	var valid []*harvest.Result
-	for _, r := range results {
-		if r.Status == harvest.Valid {
-			subs = append(subs, r.Submission)
-			valid = append(valid, r)
-		} else {
-			res.leftOut = append(res.leftOut, r)
-		}
+	res.out = o.out
+	asOf := "on " + o.now.Format("2006-01-02 15:04 MST")
+	summary := templates.FinanceOptions{By: o.by, AsOf: asOf}
+	for _, r := range res.leftOut {
+		summary.LeftOut = append(summary.LeftOut, r.File)
 	}
-	if res.k, err = engine.Consolidate(c, subs); err != nil {
-		return nil, err
+	if o.planning != nil && hasPlanningSections(*o.planning) {
+		if res.scenarios, err = projectScenarios(c, res.k, res.submissions(), *o.planning); err != nil {
+			return nil, err
+		}
+		summary.Outlook = res.scenarios.outlook()
 	}
 	tpl := h.Template
-	asOf := "on " + o.now.Format("2006-01-02 15:04 MST")
-	var leftOut []string
-	for _, r := range res.leftOut {
-		leftOut = append(leftOut, r.File)
-	}
-	wb, err := tpl.FinanceSummary(res.k, o.by, asOf, leftOut)
+	wb, err := tpl.FinanceWorkbook(res.k, summary)
 	if err != nil {
 		return nil, err
 	}
@@ -136,9 +167,9 @@ func consolidate(ctx context.Context, e *env, c *engine.Cycle, key templates.Key
 	if !o.writeBack {
 		return res, nil
 	}
-	bar := newProgress(e, len(valid), "writing summaries")
+	bar := newProgress(e, len(res.valid), "writing summaries")
 	defer bar.Finish()
-	for _, r := range valid {
+	for _, r := range res.valid {
 		sheet, err := tpl.DepartmentSummary(res.k, r.Identity.Department, key, asOf)
 		if err != nil {
 			return nil, err

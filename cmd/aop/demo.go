@@ -128,6 +128,7 @@ func runDemo(ctx context.Context, e *env, dir string) error {
 	summary := filepath.Join(dir, "summary.xlsx")
 	res, err := consolidate(ctx, e, c, key, paths, consolidateOptions{
 		out: summary, by: "project", history: filepath.Join(dir, "history"), writeBack: true, now: time.Now().UTC(),
+		planning: &cf.Planning,
 	})
 	if err != nil {
 		return err
@@ -137,13 +138,10 @@ func runDemo(ctx context.Context, e *env, dir string) error {
 	if len(res.leftOut) > 0 {
 		return fmt.Errorf("demo: %d workbooks were left out of the consolidation", len(res.leftOut))
 	}
-	var subs []*engine.Submission
-	for _, r := range res.results {
-		subs = append(subs, r.Submission)
-	}
-	rep, err := projectScenarios(c, res.k, subs, cf.Planning)
-	if err != nil {
-		return err
+	// The summary's outlook tabs hold the projection; the demo prints it.
+	rep := res.scenarios
+	if rep == nil {
+		return fmt.Errorf("demo: the cycle file has no scenario sections")
 	}
 	fmt.Fprintln(e.stdout, "\n6. scenarios:")
 	rep.print(e.stdout)

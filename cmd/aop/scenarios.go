@@ -16,6 +16,7 @@ import (
 	"aop/engine/model"
 	"aop/engine/project"
 	"aop/engine/scenario"
+	"aop/templates"
 )
 
 func scenariosCommand(e *env) *cli.Command {
@@ -59,28 +60,15 @@ func scenariosCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			results, err := harvestFiles(ctx, e, h, cf.Cycle, files, "")
+			b, err := harvestAndConsolidate(ctx, e, h, cf.Cycle, files)
 			if err != nil {
 				return err
 			}
-			var subs []*engine.Submission
-			var leftOut []*harvest.Result
-			for _, r := range results {
-				if r.Status == harvest.Valid {
-					subs = append(subs, r.Submission)
-				} else {
-					leftOut = append(leftOut, r)
-				}
-			}
-			k, err := engine.Consolidate(cf.Cycle, subs)
+			rep, err := projectScenarios(cf.Cycle, b.k, b.submissions(), spec)
 			if err != nil {
 				return err
 			}
-			rep, err := projectScenarios(cf.Cycle, k, subs, spec)
-			if err != nil {
-				return err
-			}
-			rep.leftOut = leftOut
+			rep.leftOut = b.leftOut
 			if cmd.Bool("json") {
 				enc := json.NewEncoder(e.stdout)
 				enc.SetIndent("", "  ")
@@ -90,7 +78,7 @@ func scenariosCommand(e *env) *cli.Command {
 			} else {
 				rep.print(e.stdout)
 			}
-			if len(leftOut) > 0 {
+			if len(rep.leftOut) > 0 {
 				return errProblems
 			}
 			return nil
@@ -98,19 +86,44 @@ func scenariosCommand(e *env) *cli.Command {
 	}
 }
 
-// scenarioReport is what `aop scenarios` finds: every scenario evaluated,
-// the simulation, forecast accuracy and hiring checks.
+// scenarioReport is what `aop scenarios` finds, and what the outlook tabs
+// of the finance summary show: every scenario evaluated, the simulation,
+// forecast accuracy, hiring checks and the initiatives' lines.
 type scenarioReport struct {
-	cycle     *engine.Cycle
-	results   []*scenario.Result
-	simulated *scenario.Simulated
-	accuracy  []accuracy.Report
-	hiring    []project.HiringCheck
-	leftOut   []*harvest.Result
+	cycle       *engine.Cycle
+	spec        model.Spec
+	results     []*scenario.Result
+	simulated   *scenario.Simulated
+	accuracy    []accuracy.Report
+	hiring      []project.HiringCheck
+	initiatives []templates.Initiative
+	leftOut     []*harvest.Result
+}
+
+// hasPlanningSections reports whether a cycle file's planning sections ask
+// for anything: scenarios, triggers, ranges, history or initiatives.
+func hasPlanningSections(spec model.Spec) bool {
+	return len(spec.Scenarios) > 0 || len(spec.Triggers) > 0 || len(spec.Ranges) > 0 ||
+		len(spec.Accuracy) > 0 || len(spec.Hiring) > 0 || len(spec.Initiatives) > 0
+}
+
+// outlook returns what the finance summary's outlook tabs show: the
+// scenarios when the cycle prepares any, the ranges, the accuracy records
+// and the initiatives.
+func (r *scenarioReport) outlook() *templates.Outlook {
+	o := &templates.Outlook{Ranges: r.simulated, Accuracy: r.accuracy, Initiatives: r.initiatives}
+	if len(r.spec.Scenarios) > 0 || len(r.spec.Triggers) > 0 {
+		o.Scenarios = r.results
+		for _, t := range r.spec.Triggers {
+			o.Triggers = append(o.Triggers, t.Trigger)
+		}
+	}
+	return o
 }
 
 // projectScenarios builds the model of the consolidated plan and evaluates
-// what the cycle's scenario sections ask for.
+// what the cycle's scenario sections ask for. aop scenarios prints what it
+// finds; aop consolidate and aop demo write it into the finance summary.
 func projectScenarios(c *engine.Cycle, k *engine.Consolidation, subs []*engine.Submission, spec model.Spec) (*scenarioReport, error) {
 	m, err := model.New(c, k, subs, spec)
 	if err != nil {
@@ -129,7 +142,7 @@ func projectScenarios(c *engine.Cycle, k *engine.Consolidation, subs []*engine.S
 	if len(scenarios) == 0 || scenarios[0].Kind != scenario.Base {
 		scenarios = append([]scenario.Scenario{{Name: "base", Kind: scenario.Base}}, scenarios...)
 	}
-	rep := &scenarioReport{cycle: c}
+	rep := &scenarioReport{cycle: c, spec: spec}
 	if rep.results, err = plan.EvaluateAll(scenarios); err != nil {
 		return nil, err
 	}
@@ -154,6 +167,14 @@ func projectScenarios(c *engine.Cycle, k *engine.Consolidation, subs []*engine.S
 			return nil, fmt.Errorf("hiring check of %s: %w", h.Department, err)
 		}
 		rep.hiring = append(rep.hiring, check)
+	}
+	for _, in := range spec.Initiatives {
+		revenue, costs, err := in.Lines(engine.MonthsPerYear)
+		if err != nil {
+			return nil, fmt.Errorf("initiative %s: %w", in.Name, err)
+		}
+		rep.initiatives = append(rep.initiatives, templates.Initiative{
+			Name: in.Name, Department: in.Department, Kind: string(in.Kind), Revenue: revenue, Costs: costs})
 	}
 	return rep, nil
 }

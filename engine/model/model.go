@@ -155,7 +155,7 @@ func New(c *engine.Cycle, k *engine.Consolidation, subs []*engine.Submission, sp
 			errs = append(errs, fmt.Errorf("initiative %s: department %q is not a department that plans (a leaf)", in.Name, in.Department))
 			continue
 		}
-		rev, costs, err := in.lines(months)
+		rev, costs, err := in.Lines(months)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("initiative %s: %w", in.Name, err))
 			continue

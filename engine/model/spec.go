@@ -144,8 +144,9 @@ type Initiative struct {
 	Acquisition *curves.Acquisition
 }
 
-// lines returns the initiative's monthly revenue and costs over months.
-func (in Initiative) lines(months int) (revenue, costs []decimal.Decimal, err error) {
+// Lines returns the initiative's monthly revenue and costs over months,
+// as the model projects them.
+func (in Initiative) Lines(months int) (revenue, costs []decimal.Decimal, err error) {
 	switch {
 	case in.Kind == Launch && in.Launch != nil:
 		l := *in.Launch

@@ -1,0 +1,203 @@
+package templates
+
+import (
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"aop/engine"
+	"aop/engine/accuracy"
+	"aop/engine/grid"
+	"aop/engine/scenario"
+)
+
+// flat returns a year of equal months.
+func flat(v string) scenario.Series {
+	s := make(scenario.Series, engine.MonthsPerYear)
+	for i := range s {
+		s[i] = dec(v)
+	}
+	return s
+}
+
+// projection returns company outputs with flat monthly revenue and costs,
+// a headcount and a cash balance that grows by a step each month.
+func projection(revenue, costs, heads, cashStep string) scenario.Outputs {
+	cash := make(scenario.Series, engine.MonthsPerYear)
+	for i := range cash {
+		cash[i] = dec(cashStep).Mul(decimal.NewFromInt(int64(i + 1)))
+	}
+	company := func(metric string) scenario.MetricKey {
+		return scenario.MetricKey{Department: scenario.Company, Metric: metric}
+	}
+	return scenario.Outputs{Months: engine.MonthsPerYear,
+		Metrics: map[scenario.MetricKey]scenario.Series{
+			company(scenario.Revenue): flat(revenue), company(scenario.Costs): flat(costs),
+			company(scenario.Headcount): flat(heads), company(scenario.Cash): cash,
+		},
+		Balances: map[string]bool{scenario.Headcount: true, scenario.Cash: true}}
+}
+
+// testOutlook is a hand-made outlook: a base and a downside whose trigger
+// fired in month 5, ranges of two metrics, a biased and an unbiased
+// department, and one launch.
+func testOutlook() *Outlook {
+	months := func(p10, p50, p90 string) []scenario.Percentiles {
+		out := make([]scenario.Percentiles, engine.MonthsPerYear)
+		for i := range out {
+			out[i] = scenario.Percentiles{P10: dec(p10), P50: dec(p50), P90: dec(p90)}
+		}
+		return out
+	}
+	return &Outlook{
+		Scenarios: []*scenario.Result{
+			{Scenario: "base", Kind: scenario.Base, Outputs: projection("1000.005", "800", "10", "100")},
+			{Scenario: "downside", Kind: scenario.Downside, Outputs: projection("900", "780", "8.5", "50"),
+				Fired: []scenario.Firing{{Trigger: "slump", Playbook: "respond", Condition: "revenue < 92% of plan",
+					Month: 5, Value: dec("0.9"), Response: 5, Actions: []scenario.Taken{
+						{Action: "freeze hiring", InEffect: true, From: 6, To: 12},
+						{Action: "too late", From: 13},
+					}}}},
+		},
+		Triggers: []scenario.Trigger{{Name: "slump", OfPlan: true}},
+		Ranges: &scenario.Simulated{Runs: 500, Seed: 7, Metrics: []scenario.MetricRange{
+			{Metric: scenario.Revenue, Year: scenario.Percentiles{P10: dec("11000"), P50: dec("12000"), P90: dec("12500.5")}, Months: months("900", "1000", "1050")},
+			{Metric: scenario.Cash, Year: scenario.Percentiles{P10: dec("-50"), P50: dec("1200"), P90: dec("1500")}, Months: months("-10", "100", "130")},
+		}},
+		Accuracy: []accuracy.Report{
+			{Department: "sales", Line: accuracy.Revenue, Periods: 12, PercentDefined: true, MAPE: 8.5, MPE: -8.25, WAPE: 8.3,
+				Tracking: []accuracy.Signal{{Period: 12, TS: -11.5}}, Breach: 3, Significant: true,
+				Evidence: "tracking signal -11.50 beyond ±4 at period 12", Bias: accuracy.OverProjection, Factor: dec("0.949")},
+			{Department: "ops", Line: accuracy.Cost, Periods: 8, PercentDefined: true, MAPE: 1, MPE: 0.5, WAPE: 1.2,
+				Tracking: []accuracy.Signal{{Period: 8, TS: 1.25}}, Evidence: "no significant bias", Factor: dec("1")},
+		},
+		Initiatives: []Initiative{{Name: "apollo", Department: "sales", Kind: "launch", Revenue: flat("300"), Costs: flat("100.5")}},
+	}
+}
+
+// rowOf returns the first row whose cell in col holds text, or 0.
+func rowOf(s *grid.Sheet, col int, text string) int {
+	for at, c := range s.All() {
+		if at.Col == col && c.Value.Kind == grid.String && c.Value.Text == text {
+			return at.Row
+		}
+	}
+	return 0
+}
+
+// number returns a cell's number, failing when it holds anything else.
+func number(t *testing.T, s *grid.Sheet, row, col int) decimal.Decimal {
+	t.Helper()
+	v := s.Value(grid.R(row, col))
+	require.Equal(t, grid.Number, v.Kind, "%s!%s holds %q", s.Name, grid.R(row, col), v.Text)
+	d, err := v.Decimal()
+	require.NoError(t, err)
+	return d
+}
+
+func TestFinanceWorkbookOutlookTabs(t *testing.T) {
+	c := testCycle()
+	tpl := newTemplate(t, c)
+	k, err := engine.Consolidate(c, nil)
+	require.NoError(t, err)
+
+	plain, err := tpl.FinanceSummary(k, "", "today", nil)
+	require.NoError(t, err)
+	wb, err := tpl.FinanceWorkbook(k, FinanceOptions{AsOf: "today", Outlook: testOutlook()})
+	require.NoError(t, err)
+	require.Len(t, wb.Sheets, len(plain.Sheets)+4, "the outlook adds four tabs after the others")
+	for i, name := range []string{"Scenarios", "Ranges", "Accuracy", "Initiatives"} {
+		s := wb.Sheets[len(plain.Sheets)+i]
+		assert.Equal(t, name, s.Name)
+		assert.NotNil(t, s.Protection, "%s is read-only", name)
+		assert.False(t, s.Freeze.IsZero(), "%s freezes its headers", name)
+		assert.NotEmpty(t, s.ColWidths, name)
+		for at, cell := range s.All() {
+			require.False(t, cell.Style != nil && cell.Style.Unlocked, "%s!%s is locked", name, at)
+		}
+	}
+
+	s := wb.Sheet("Scenarios")
+	head := rowOf(s, 1, "Scenario")
+	require.Positive(t, head)
+	assert.Equal(t, "base", s.Value(grid.R(head, 2)).Text)
+	assert.Equal(t, "downside", s.Value(grid.R(head, 3)).Text)
+	rev := rowOf(s, 1, "Revenue")
+	assert.Equal(t, "12000.06", number(t, s, rev, 2).String(), "the year's revenue, rounded to cents")
+	assert.Equal(t, "#,##0.00", s.Cell(grid.R(rev, 2)).Style.NumFmt)
+	assert.Equal(t, "10800", number(t, s, rev, 3).String())
+	assert.Equal(t, "8.5", number(t, s, rowOf(s, 1, "Headcount at year end"), 3).String())
+	assert.Equal(t, "600", number(t, s, rowOf(s, 1, "Cash at year end"), 3).String(), "a balance is its last month")
+	may := rowOf(s, 1, c.Year.Label(5))
+	assert.Equal(t, "1000.01", number(t, s, may, 2).String(), "base revenue in month 5")
+	assert.Equal(t, "250", number(t, s, may, 5).String(), "downside cash at the end of month 5")
+	fired := rowOf(s, 2, "slump")
+	require.Positive(t, fired, "the fired trigger is listed")
+	assert.Equal(t, "downside", s.Value(grid.R(fired, 1)).Text)
+	assert.Equal(t, c.Year.Label(5), s.Value(grid.R(fired, 3)).Text)
+	assert.Equal(t, "5", number(t, s, fired, 4).String())
+	assert.Equal(t, "0.9", number(t, s, fired, 5).String())
+	assert.Equal(t, "0.0%", s.Cell(grid.R(fired, 5)).Style.NumFmt, "a share of plan shows as a percentage")
+	assert.Equal(t, "freeze hiring", s.Value(grid.R(fired, 8)).Text)
+	assert.Equal(t, c.Year.Label(6), s.Value(grid.R(fired, 9)).Text)
+	assert.Equal(t, c.Year.Label(12), s.Value(grid.R(fired, 10)).Text)
+	assert.Equal(t, "after the year ends", s.Value(grid.R(fired+1, 9)).Text, "an action past the horizon says so")
+	require.Len(t, s.Charts, 2)
+	assert.Equal(t, grid.ChartColumn, s.Charts[0].Type)
+	assert.Len(t, s.Charts[0].Series, 2, "one series per scenario")
+
+	s = wb.Sheet("Ranges")
+	assert.Equal(t, "500", number(t, s, rowOf(s, 1, "Runs"), 2).String())
+	assert.Equal(t, "7", number(t, s, rowOf(s, 1, "Seed"), 2).String())
+	year := rowOf(s, 1, "Revenue")
+	assert.Equal(t, []string{"11000", "12000", "12500.5"},
+		[]string{number(t, s, year, 2).String(), number(t, s, year, 3).String(), number(t, s, year, 4).String()})
+	cash := rowOf(s, 1, "Cash at year end")
+	assert.Equal(t, "-50", number(t, s, cash, 2).String())
+	month := rowOf(s, 1, c.Year.Label(1))
+	assert.Equal(t, "900", number(t, s, month, 2).String())
+	assert.Equal(t, "130", number(t, s, month, 7).String(), "cash P90 in month 1")
+
+	s = wb.Sheet("Accuracy")
+	sales := rowOf(s, 1, "Sales")
+	require.Positive(t, sales)
+	assert.Equal(t, "OVER-PROJECTS: suggested factor 0.949", s.Value(grid.R(sales, 3)).Text)
+	assert.Equal(t, "FFC7CE", s.Cell(grid.R(sales, 3)).Style.Fill, "the flag is styled as a warning")
+	assert.Equal(t, "0.083", number(t, s, sales, 5).String(), "WAPE as a fraction")
+	assert.Equal(t, "-0.0825", number(t, s, sales, 7).String(), "MPE as a fraction")
+	assert.Equal(t, "-11.5", number(t, s, sales, 8).String())
+	assert.Equal(t, "3", number(t, s, sales, 9).String())
+	assert.Equal(t, "over-projection", s.Value(grid.R(sales, 10)).Text)
+	assert.Equal(t, "0.949", number(t, s, sales, 11).String())
+	ops := rowOf(s, 1, "Operations")
+	assert.Equal(t, "no persistent bias", s.Value(grid.R(ops, 3)).Text)
+	assert.Equal(t, "none", s.Value(grid.R(ops, 9)).Text)
+
+	s = wb.Sheet("Initiatives")
+	apollo := rowOf(s, 1, "apollo (Sales, launch)")
+	require.Positive(t, apollo)
+	total := 3 + engine.MonthsPerYear
+	assert.Equal(t, "3600", number(t, s, apollo, total).String())
+	assert.Equal(t, "1206", number(t, s, apollo+1, total).String())
+	assert.Equal(t, "Net", s.Value(grid.R(apollo+2, 2)).Text)
+	assert.Equal(t, "199.5", number(t, s, apollo+2, 3).String())
+	all := rowOf(s, 1, "All initiatives")
+	assert.Equal(t, "2394", number(t, s, all+2, total).String())
+}
+
+func TestFinanceWorkbookLeavesOutEmptyParts(t *testing.T) {
+	c := testCycle()
+	tpl := newTemplate(t, c)
+	k, err := engine.Consolidate(c, nil)
+	require.NoError(t, err)
+	o := testOutlook()
+	o.Scenarios, o.Initiatives = nil, nil
+	wb, err := tpl.FinanceWorkbook(k, FinanceOptions{Outlook: o})
+	require.NoError(t, err)
+	assert.Nil(t, wb.Sheet("Scenarios"))
+	assert.Nil(t, wb.Sheet("Initiatives"))
+	assert.NotNil(t, wb.Sheet("Ranges"))
+	assert.NotNil(t, wb.Sheet("Accuracy"))
+}
