@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"sync"
 
+	"aop/cmd/internal/cyclefile"
 	"aop/cmd/internal/harvest"
 	"aop/cmd/internal/plan"
 	"aop/engine"
 	"aop/engine/grid"
+	"aop/engine/model"
 	"aop/excel"
 	"aop/templates"
 )
@@ -21,10 +23,25 @@ type xlsxBooks struct {
 	w   *excel.Writer
 	mu  sync.Mutex
 	hs  map[*engine.Cycle]*harvest.Harvester
+	// planning holds the scenario sections of each parsed cycle file.
+	planning map[*engine.Cycle]model.Spec
 }
 
 func newXLSXBooks(key templates.Key) *xlsxBooks {
-	return &xlsxBooks{key: key, w: excel.NewWriter(), hs: map[*engine.Cycle]*harvest.Harvester{}}
+	return &xlsxBooks{key: key, w: excel.NewWriter(), hs: map[*engine.Cycle]*harvest.Harvester{}, planning: map[*engine.Cycle]model.Spec{}}
+}
+
+// parseCycle parses a cycle file for the service and keeps its scenario
+// sections for the finance summary.
+func (b *xlsxBooks) parseCycle(name string, data []byte) (*engine.Cycle, error) {
+	f, err := cyclefile.Parse(name, data, nil)
+	if err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.planning[f.Cycle] = f.Planning
+	return f.Cycle, nil
 }
 
 func (b *xlsxBooks) harvester(c *engine.Cycle) (*harvest.Harvester, error) {
@@ -122,12 +139,23 @@ func (b *xlsxBooks) WriteSummary(c *engine.Cycle, k *engine.Consolidation, dept 
 		After: h.Template.Spec().Sheets.Instructions, Replace: []string{templates.SummarySheetName}})
 }
 
-func (b *xlsxBooks) FinanceSummary(c *engine.Cycle, k *engine.Consolidation, asOf string, leftOut []string) ([]byte, json.RawMessage, error) {
+func (b *xlsxBooks) FinanceSummary(c *engine.Cycle, k *engine.Consolidation, subs []*engine.Submission, asOf string, leftOut []string) ([]byte, json.RawMessage, error) {
 	h, err := b.harvester(c)
 	if err != nil {
 		return nil, nil, err
 	}
-	wb, err := h.Template.FinanceSummary(k, "", asOf, leftOut)
+	opts := templates.FinanceOptions{AsOf: asOf, LeftOut: leftOut}
+	b.mu.Lock()
+	spec, ok := b.planning[c]
+	b.mu.Unlock()
+	if ok && hasPlanningSections(spec) {
+		r, err := projectScenarios(c, k, subs, spec)
+		if err != nil {
+			return nil, nil, err
+		}
+		opts.Outlook = r.outlook()
+	}
+	wb, err := h.Template.FinanceWorkbook(k, opts)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -98,6 +98,9 @@ type scenarioReport struct {
 	hiring      []project.HiringCheck
 	initiatives []templates.Initiative
 	leftOut     []*harvest.Result
+	// skipped says which overrides, playbook changes and ranges matched
+	// nothing in the plan (a department left out of the consolidation).
+	skipped []string
 }
 
 // hasPlanningSections reports whether a cycle file's planning sections ask
@@ -134,6 +137,8 @@ func projectScenarios(c *engine.Cycle, k *engine.Consolidation, subs []*engine.S
 		return nil, fmt.Errorf("projection: %w", err)
 	}
 	scenarios := spec.WithTriggers()
+	var skipped []string
+	scenarios, spec.Ranges, skipped = keepMatching(scenarios, spec.Ranges, m.Inputs())
 	// The base goes first; without a base in the file, the plan as
 	// consolidated is the base.
 	slices.SortStableFunc(scenarios, func(a, b scenario.Scenario) int {
@@ -142,7 +147,7 @@ func projectScenarios(c *engine.Cycle, k *engine.Consolidation, subs []*engine.S
 	if len(scenarios) == 0 || scenarios[0].Kind != scenario.Base {
 		scenarios = append([]scenario.Scenario{{Name: "base", Kind: scenario.Base}}, scenarios...)
 	}
-	rep := &scenarioReport{cycle: c, spec: spec}
+	rep := &scenarioReport{cycle: c, spec: spec, skipped: skipped}
 	if rep.results, err = plan.EvaluateAll(scenarios); err != nil {
 		return nil, err
 	}
@@ -179,6 +184,59 @@ func projectScenarios(c *engine.Cycle, k *engine.Consolidation, subs []*engine.S
 	return rep, nil
 }
 
+// keepMatching leaves out the overrides, playbook changes and ranges whose
+// selector matches no series of the plan, as when a department has no
+// accepted plan yet, and says which: the rest of the scenarios still run.
+func keepMatching(scenarios []scenario.Scenario, ranges []scenario.Range, in scenario.Inputs) ([]scenario.Scenario, []scenario.Range, []string) {
+	matches := func(sel scenario.Selector) bool {
+		for k := range in.Drivers {
+			if sel.Matches(k) {
+				return true
+			}
+		}
+		return false
+	}
+	bySelector := func(c scenario.Change) bool {
+		return c.Switch == "" && c.Op != scenario.OpPause && c.Op != scenario.OpResume
+	}
+	var skipped []string
+	out := make([]scenario.Scenario, len(scenarios))
+	for i, sc := range scenarios {
+		sc.Overrides = slices.DeleteFunc(slices.Clone(sc.Overrides), func(o scenario.Override) bool {
+			if bySelector(o.Change) && !matches(o.Select) {
+				skipped = append(skipped, fmt.Sprintf("scenario %s: %s matches nothing in the plan", sc.Name, o.Change))
+				return true
+			}
+			return false
+		})
+		sc.Triggers = slices.Clone(sc.Triggers)
+		for t := range sc.Triggers {
+			actions := slices.Clone(sc.Triggers[t].Playbook.Actions)
+			for a := range actions {
+				actions[a].Changes = slices.DeleteFunc(slices.Clone(actions[a].Changes), func(c scenario.Change) bool {
+					if bySelector(c) && !matches(c.Select) {
+						skipped = append(skipped, fmt.Sprintf("scenario %s: playbook %s: %s: %s matches nothing in the plan",
+							sc.Name, sc.Triggers[t].Playbook.Name, actions[a].Name, c))
+						return true
+					}
+					return false
+				})
+			}
+			sc.Triggers[t].Playbook.Actions = actions
+		}
+		out[i] = sc
+	}
+	ranges = slices.DeleteFunc(slices.Clone(ranges), func(r scenario.Range) bool {
+		if !matches(r.Select) {
+			skipped = append(skipped, fmt.Sprintf("range %s matches nothing in the plan", r.Name))
+			return true
+		}
+		return false
+	})
+	slices.Sort(skipped)
+	return out, ranges, slices.Compact(skipped)
+}
+
 func boolRank(b bool) int {
 	if b {
 		return 1
@@ -207,6 +265,13 @@ func (r *scenarioReport) departmentName(id string) string {
 func (r *scenarioReport) print(w io.Writer) {
 	c := r.cycle
 	fmt.Fprintf(w, "%s · %s · scenarios (%s)\n\n", c.Company, c.Year.Name(), c.Currency)
+	if len(r.skipped) > 0 {
+		fmt.Fprintln(w, "left out (no accepted plan matches them):")
+		for _, s := range r.skipped {
+			fmt.Fprintf(w, "  %s\n", s)
+		}
+		fmt.Fprintln(w)
+	}
 	fmt.Fprintf(w, "%-22s %-9s %18s %18s %10s %18s\n", "scenario", "kind", "revenue", "costs", "headcount", "cash at year end")
 	for _, res := range r.results {
 		rev, costs, hc, cash := yearFigures(res.Outputs)

@@ -178,3 +178,26 @@ func cellNumber(t *testing.T, s *grid.Sheet, row, col int) decimal.Decimal {
 	require.NoError(t, err)
 	return d
 }
+
+// TestScenariosWithADepartmentLeftOut: a department whose workbook has
+// errors is left out of the consolidation; the overrides and playbook
+// changes aimed at it match nothing and are named, and the scenarios still
+// run.
+func TestScenariosWithADepartmentLeftOut(t *testing.T) {
+	dir := demo(t)
+	cycle := filepath.Join(dir, "cycle.yaml")
+	var files []string
+	all, _ := filepath.Glob(filepath.Join(dir, "departments", "*.xlsx"))
+	for _, f := range all {
+		if filepath.Base(f) == demoMistakeDept+".xlsx" {
+			f = breakWorkbook(t, f)
+		}
+		files = append(files, f)
+	}
+	code, text, errOut := aop(t, nil, append([]string{"scenarios", "--cycle", cycle, "--runs", "200"}, files...)...)
+	require.Equal(t, exitProblems, code, "the broken file is reported: %s", errOut)
+	assert.Contains(t, text, "left out (no accepted plan matches them):")
+	assert.Contains(t, text, "scenario competitor-launch: multiply marketing/")
+	assert.Contains(t, text, "downside: revenue-slump")
+	assert.Contains(t, text, "Monte Carlo, 200 runs")
+}

@@ -17,13 +17,11 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"aop/cmd/internal/config"
-	"aop/cmd/internal/cyclefile"
 	"aop/cmd/internal/httpapi"
 	"aop/cmd/internal/jobs"
 	"aop/cmd/internal/keys"
 	"aop/cmd/internal/plan"
 	"aop/cmd/internal/store"
-	"aop/engine"
 )
 
 var configFlag = &cli.StringFlag{Name: "config", Usage: "the service's configuration file", Value: "config.yaml"}
@@ -206,15 +204,9 @@ func open(ctx context.Context, e *env, configPath string, work bool) (*service, 
 	if err != nil {
 		return fail(err)
 	}
+	books := newXLSXBooks(key)
 	svc = plan.New(plan.Options{
-		Store: st, Queue: q, Books: newXLSXBooks(key), Key: key, Log: log,
-		ParseCycle: func(name string, data []byte) (*engine.Cycle, error) {
-			f, err := cyclefile.Parse(name, data, nil)
-			if err != nil {
-				return nil, err
-			}
-			return f.Cycle, nil
-		},
+		Store: st, Queue: q, Books: books, Key: key, Log: log, ParseCycle: books.parseCycle,
 		WebhookWindow: cfg.WebhookWindow.Std(), RemindLead: cfg.Reminders.LeadTime.Std(), PublicURL: cfg.PublicURL,
 		Processed: func(st plan.SubmissionState) { submissions.WithLabelValues(string(st)).Inc() },
 	})

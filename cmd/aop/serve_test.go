@@ -155,6 +155,14 @@ func TestServeRunsARound(t *testing.T) {
 	assert.NotEqual(t, "0.00", rep.Company.Plan.Costs)
 	assert.NotEmpty(t, rep.Gaps)
 
+	// The finance summary of the run carries the cycle's scenario tabs.
+	var summary []byte
+	require.Equal(t, 200, s.Call("GET", fmt.Sprintf("/api/v1/consolidations/%d/summary", k.ID), s.Viewer, nil, &summary))
+	fwb := wbOf(summary)
+	for _, tab := range []string{"Scenarios", "Ranges", "Accuracy", "Initiatives"} {
+		assert.NotNil(t, fwb.Sheet(tab), "the service's summary has a %s tab", tab)
+	}
+
 	// Statuses.
 	var status plan.RoundStatus
 	require.Equal(t, 200, s.Call("GET", fmt.Sprintf("/api/v1/rounds/%d", round.ID), s.Viewer, nil, &status))

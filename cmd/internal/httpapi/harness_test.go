@@ -190,7 +190,7 @@ func (fakeBooks) WriteSummary(_ *engine.Cycle, _ *engine.Consolidation, _ string
 	return wb, nil
 }
 
-func (fakeBooks) FinanceSummary(*engine.Cycle, *engine.Consolidation, string, []string) ([]byte, json.RawMessage, error) {
+func (fakeBooks) FinanceSummary(*engine.Cycle, *engine.Consolidation, []*engine.Submission, string, []string) ([]byte, json.RawMessage, error) {
 	return []byte("summary"), json.RawMessage(`{}`), nil
 }
 

@@ -311,7 +311,7 @@ func (s *Service) runConsolidation(ctx context.Context, j Job) error {
 		return err
 	}
 	done := s.now()
-	summary, report, err := s.o.Books.FinanceSummary(c, k, asOf(done), leftOut)
+	summary, report, err := s.o.Books.FinanceSummary(c, k, subs, asOf(done), leftOut)
 	if err != nil {
 		return err
 	}

@@ -31,9 +31,9 @@ type Books interface {
 	// into its workbook, leaving its inputs as they are.
 	WriteSummary(c *engine.Cycle, k *engine.Consolidation, dept string, workbook []byte, asOf string) ([]byte, error)
 	// FinanceSummary renders the finance summary workbook of a
-	// consolidation and the report of it (company totals, gap register) as
-	// JSON.
-	FinanceSummary(c *engine.Cycle, k *engine.Consolidation, asOf string, leftOut []string) (workbook []byte, report json.RawMessage, err error)
+	// consolidation of subs and the report of it (company totals, gap
+	// register) as JSON; a cycle with scenarios adds their tabs.
+	FinanceSummary(c *engine.Cycle, k *engine.Consolidation, subs []*engine.Submission, asOf string, leftOut []string) (workbook []byte, report json.RawMessage, err error)
 }
 
 // Workbook is what goes into a department's workbook.
