@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"aop/engine/grid/gridtest"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -77,26 +78,6 @@ func testOutlook() *Outlook {
 	}
 }
 
-// rowOf returns the first row whose cell in col holds text, or 0.
-func rowOf(s *grid.Sheet, col int, text string) int {
-	for at, c := range s.All() {
-		if at.Col == col && c.Value.Kind == grid.String && c.Value.Text == text {
-			return at.Row
-		}
-	}
-	return 0
-}
-
-// number returns a cell's number, failing when it holds anything else.
-func number(t *testing.T, s *grid.Sheet, row, col int) decimal.Decimal {
-	t.Helper()
-	v := s.Value(grid.R(row, col))
-	require.Equal(t, grid.Number, v.Kind, "%s!%s holds %q", s.Name, grid.R(row, col), v.Text)
-	d, err := v.Decimal()
-	require.NoError(t, err)
-	return d
-}
-
 func TestFinanceWorkbookOutlookTabs(t *testing.T) {
 	c := testCycle()
 	tpl := newTemplate(t, c)
@@ -120,25 +101,25 @@ func TestFinanceWorkbookOutlookTabs(t *testing.T) {
 	}
 
 	s := wb.Sheet("Scenarios")
-	head := rowOf(s, 1, "Scenario")
+	head := gridtest.RowOf(s, 1, "Scenario")
 	require.Positive(t, head)
 	assert.Equal(t, "base", s.Value(grid.R(head, 2)).Text)
 	assert.Equal(t, "downside", s.Value(grid.R(head, 3)).Text)
-	rev := rowOf(s, 1, "Revenue")
-	assert.Equal(t, "12000.06", number(t, s, rev, 2).String(), "the year's revenue, rounded to cents")
+	rev := gridtest.RowOf(s, 1, "Revenue")
+	assert.Equal(t, "12000.06", gridtest.Number(t, s, rev, 2).String(), "the year's revenue, rounded to cents")
 	assert.Equal(t, "#,##0.00", s.Cell(grid.R(rev, 2)).Style.NumFmt)
-	assert.Equal(t, "10800", number(t, s, rev, 3).String())
-	assert.Equal(t, "8.5", number(t, s, rowOf(s, 1, "Headcount at year end"), 3).String())
-	assert.Equal(t, "600", number(t, s, rowOf(s, 1, "Cash at year end"), 3).String(), "a balance is its last month")
-	may := rowOf(s, 1, c.Year.Label(5))
-	assert.Equal(t, "1000.01", number(t, s, may, 2).String(), "base revenue in month 5")
-	assert.Equal(t, "250", number(t, s, may, 5).String(), "downside cash at the end of month 5")
-	fired := rowOf(s, 2, "slump")
+	assert.Equal(t, "10800", gridtest.Number(t, s, rev, 3).String())
+	assert.Equal(t, "8.5", gridtest.Number(t, s, gridtest.RowOf(s, 1, "Headcount at year end"), 3).String())
+	assert.Equal(t, "600", gridtest.Number(t, s, gridtest.RowOf(s, 1, "Cash at year end"), 3).String(), "a balance is its last month")
+	may := gridtest.RowOf(s, 1, c.Year.Label(5))
+	assert.Equal(t, "1000.01", gridtest.Number(t, s, may, 2).String(), "base revenue in month 5")
+	assert.Equal(t, "250", gridtest.Number(t, s, may, 5).String(), "downside cash at the end of month 5")
+	fired := gridtest.RowOf(s, 2, "slump")
 	require.Positive(t, fired, "the fired trigger is listed")
 	assert.Equal(t, "downside", s.Value(grid.R(fired, 1)).Text)
 	assert.Equal(t, c.Year.Label(5), s.Value(grid.R(fired, 3)).Text)
-	assert.Equal(t, "5", number(t, s, fired, 4).String())
-	assert.Equal(t, "0.9", number(t, s, fired, 5).String())
+	assert.Equal(t, "5", gridtest.Number(t, s, fired, 4).String())
+	assert.Equal(t, "0.9", gridtest.Number(t, s, fired, 5).String())
 	assert.Equal(t, "0.0%", s.Cell(grid.R(fired, 5)).Style.NumFmt, "a share of plan shows as a percentage")
 	assert.Equal(t, "freeze hiring", s.Value(grid.R(fired, 8)).Text)
 	assert.Equal(t, c.Year.Label(6), s.Value(grid.R(fired, 9)).Text)
@@ -149,42 +130,42 @@ func TestFinanceWorkbookOutlookTabs(t *testing.T) {
 	assert.Len(t, s.Charts[0].Series, 2, "one series per scenario")
 
 	s = wb.Sheet("Ranges")
-	assert.Equal(t, "500", number(t, s, rowOf(s, 1, "Runs"), 2).String())
-	assert.Equal(t, "7", number(t, s, rowOf(s, 1, "Seed"), 2).String())
-	year := rowOf(s, 1, "Revenue")
+	assert.Equal(t, "500", gridtest.Number(t, s, gridtest.RowOf(s, 1, "Runs"), 2).String())
+	assert.Equal(t, "7", gridtest.Number(t, s, gridtest.RowOf(s, 1, "Seed"), 2).String())
+	year := gridtest.RowOf(s, 1, "Revenue")
 	assert.Equal(t, []string{"11000", "12000", "12500.5"},
-		[]string{number(t, s, year, 2).String(), number(t, s, year, 3).String(), number(t, s, year, 4).String()})
-	cash := rowOf(s, 1, "Cash at year end")
-	assert.Equal(t, "-50", number(t, s, cash, 2).String())
-	month := rowOf(s, 1, c.Year.Label(1))
-	assert.Equal(t, "900", number(t, s, month, 2).String())
-	assert.Equal(t, "130", number(t, s, month, 7).String(), "cash P90 in month 1")
+		[]string{gridtest.Number(t, s, year, 2).String(), gridtest.Number(t, s, year, 3).String(), gridtest.Number(t, s, year, 4).String()})
+	cash := gridtest.RowOf(s, 1, "Cash at year end")
+	assert.Equal(t, "-50", gridtest.Number(t, s, cash, 2).String())
+	month := gridtest.RowOf(s, 1, c.Year.Label(1))
+	assert.Equal(t, "900", gridtest.Number(t, s, month, 2).String())
+	assert.Equal(t, "130", gridtest.Number(t, s, month, 7).String(), "cash P90 in month 1")
 
 	s = wb.Sheet("Accuracy")
-	sales := rowOf(s, 1, "Sales")
+	sales := gridtest.RowOf(s, 1, "Sales")
 	require.Positive(t, sales)
 	assert.Equal(t, "OVER-PROJECTS: suggested factor 0.949", s.Value(grid.R(sales, 3)).Text)
 	assert.Equal(t, "FFC7CE", s.Cell(grid.R(sales, 3)).Style.Fill, "the flag is styled as a warning")
-	assert.Equal(t, "0.083", number(t, s, sales, 5).String(), "WAPE as a fraction")
-	assert.Equal(t, "-0.0825", number(t, s, sales, 7).String(), "MPE as a fraction")
-	assert.Equal(t, "-11.5", number(t, s, sales, 8).String())
-	assert.Equal(t, "3", number(t, s, sales, 9).String())
+	assert.Equal(t, "0.083", gridtest.Number(t, s, sales, 5).String(), "WAPE as a fraction")
+	assert.Equal(t, "-0.0825", gridtest.Number(t, s, sales, 7).String(), "MPE as a fraction")
+	assert.Equal(t, "-11.5", gridtest.Number(t, s, sales, 8).String())
+	assert.Equal(t, "3", gridtest.Number(t, s, sales, 9).String())
 	assert.Equal(t, "over-projection", s.Value(grid.R(sales, 10)).Text)
-	assert.Equal(t, "0.949", number(t, s, sales, 11).String())
-	ops := rowOf(s, 1, "Operations")
+	assert.Equal(t, "0.949", gridtest.Number(t, s, sales, 11).String())
+	ops := gridtest.RowOf(s, 1, "Operations")
 	assert.Equal(t, "no persistent bias", s.Value(grid.R(ops, 3)).Text)
 	assert.Equal(t, "none", s.Value(grid.R(ops, 9)).Text)
 
 	s = wb.Sheet("Initiatives")
-	apollo := rowOf(s, 1, "apollo (Sales, launch)")
+	apollo := gridtest.RowOf(s, 1, "apollo (Sales, launch)")
 	require.Positive(t, apollo)
 	total := 3 + engine.MonthsPerYear
-	assert.Equal(t, "3600", number(t, s, apollo, total).String())
-	assert.Equal(t, "1206", number(t, s, apollo+1, total).String())
+	assert.Equal(t, "3600", gridtest.Number(t, s, apollo, total).String())
+	assert.Equal(t, "1206", gridtest.Number(t, s, apollo+1, total).String())
 	assert.Equal(t, "Net", s.Value(grid.R(apollo+2, 2)).Text)
-	assert.Equal(t, "199.5", number(t, s, apollo+2, 3).String())
-	all := rowOf(s, 1, "All initiatives")
-	assert.Equal(t, "2394", number(t, s, all+2, total).String())
+	assert.Equal(t, "199.5", gridtest.Number(t, s, apollo+2, 3).String())
+	all := gridtest.RowOf(s, 1, "All initiatives")
+	assert.Equal(t, "2394", gridtest.Number(t, s, all+2, total).String())
 }
 
 func TestFinanceWorkbookLeavesOutEmptyParts(t *testing.T) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"aop/engine/grid/gridtest"
 	"encoding/json"
 	"path/filepath"
 	"testing"
@@ -115,24 +116,24 @@ func TestSummaryOutlookTabsOnTheDemo(t *testing.T) {
 		}
 
 		s := wb.Sheet("Scenarios")
-		head := sheetRow(s, 1, "Scenario")
+		head := gridtest.RowOf(s, 1, "Scenario")
 		require.Equal(t, "base", s.Value(grid.R(head, 2)).Text)
-		assert.True(t, planRevenue.Equal(cellNumber(t, s, sheetRow(s, 1, "Revenue"), 2)), "the base is the consolidated plan")
-		fired := sheetRow(s, 2, "revenue-slump")
+		assert.True(t, planRevenue.Equal(gridtest.Number(t, s, gridtest.RowOf(s, 1, "Revenue"), 2)), "the base is the consolidated plan")
+		fired := gridtest.RowOf(s, 2, "revenue-slump")
 		require.Positive(t, fired, "the downside's trigger is listed")
 		assert.Equal(t, "downside", s.Value(grid.R(fired, 1)).Text)
 		assert.Equal(t, c.Year.Label(6), s.Value(grid.R(fired, 3)).Text)
-		assert.Equal(t, "6", cellNumber(t, s, fired, 4).String())
+		assert.Equal(t, "6", gridtest.Number(t, s, fired, 4).String())
 		assert.Equal(t, "freeze hiring", s.Value(grid.R(fired, 8)).Text)
 		assert.Equal(t, c.Year.Label(7), s.Value(grid.R(fired, 9)).Text)
 		assert.Len(t, s.Charts, 2)
 
 		s = wb.Sheet("Ranges")
-		assert.Equal(t, "2000", cellNumber(t, s, sheetRow(s, 1, "Runs"), 2).String())
-		assert.Equal(t, "2027", cellNumber(t, s, sheetRow(s, 1, "Seed"), 2).String())
-		rows := []int{sheetRow(s, 1, "Revenue"), sheetRow(s, 1, "Costs"), sheetRow(s, 1, "Cash at year end")}
+		assert.Equal(t, "2000", gridtest.Number(t, s, gridtest.RowOf(s, 1, "Runs"), 2).String())
+		assert.Equal(t, "2027", gridtest.Number(t, s, gridtest.RowOf(s, 1, "Seed"), 2).String())
+		rows := []int{gridtest.RowOf(s, 1, "Revenue"), gridtest.RowOf(s, 1, "Costs"), gridtest.RowOf(s, 1, "Cash at year end")}
 		for _, p := range engine.Periods() {
-			rows = append(rows, sheetRow(s, 1, c.Year.Label(p)))
+			rows = append(rows, gridtest.RowOf(s, 1, c.Year.Label(p)))
 		}
 		for _, row := range rows {
 			require.Positive(t, row)
@@ -140,43 +141,23 @@ func TestSummaryOutlookTabsOnTheDemo(t *testing.T) {
 			// block of three columns per metric.
 			require.Equal(t, grid.Number, s.Value(grid.R(row, 4)).Kind)
 			for col := 2; s.Value(grid.R(row, col+2)).Kind == grid.Number; col += 3 {
-				p10, p50, p90 := cellNumber(t, s, row, col), cellNumber(t, s, row, col+1), cellNumber(t, s, row, col+2)
+				p10, p50, p90 := gridtest.Number(t, s, row, col), gridtest.Number(t, s, row, col+1), gridtest.Number(t, s, row, col+2)
 				assert.True(t, p10.LessThanOrEqual(p50) && p50.LessThanOrEqual(p90), "row %d, column %d: %s %s %s", row, col, p10, p50, p90)
 			}
 		}
 
 		s = wb.Sheet("Accuracy")
-		cs := sheetRow(s, 1, "Customer Success")
+		cs := gridtest.RowOf(s, 1, "Customer Success")
 		require.Positive(t, cs)
 		assert.Equal(t, "OVER-PROJECTS: suggested factor 0.949", s.Value(grid.R(cs, 3)).Text)
 		require.NotNil(t, s.Cell(grid.R(cs, 3)).Style)
 		assert.True(t, s.Cell(grid.R(cs, 3)).Style.Bold, "the flag stands out")
-		assert.Equal(t, "no persistent bias", s.Value(grid.R(sheetRow(s, 1, "Engineering"), 3)).Text)
+		assert.Equal(t, "no persistent bias", s.Value(grid.R(gridtest.RowOf(s, 1, "Engineering"), 3)).Text)
 
 		s = wb.Sheet("Initiatives")
-		assert.Positive(t, sheetRow(s, 1, "apollo (Sales, launch)"))
-		assert.Positive(t, sheetRow(s, 1, "All initiatives"))
+		assert.Positive(t, gridtest.RowOf(s, 1, "apollo (Sales, launch)"))
+		assert.Positive(t, gridtest.RowOf(s, 1, "All initiatives"))
 	}
-}
-
-// sheetRow returns the first row whose cell in col holds text, or 0.
-func sheetRow(s *grid.Sheet, col int, text string) int {
-	for at, c := range s.All() {
-		if at.Col == col && c.Value.Kind == grid.String && c.Value.Text == text {
-			return at.Row
-		}
-	}
-	return 0
-}
-
-// cellNumber returns a cell's number, failing when it holds anything else.
-func cellNumber(t *testing.T, s *grid.Sheet, row, col int) decimal.Decimal {
-	t.Helper()
-	v := s.Value(grid.R(row, col))
-	require.Equal(t, grid.Number, v.Kind, "%s!%s holds %q", s.Name, grid.R(row, col), v.Text)
-	d, err := v.Decimal()
-	require.NoError(t, err)
-	return d
 }
 
 // TestScenariosWithADepartmentLeftOut: a department whose workbook has
