@@ -76,7 +76,7 @@ func demoSubmission(c *engine.Cycle, dept string) *engine.Submission {
 		for _, dr := range []struct {
 			name string
 			base float64
-		}{{"pipeline", 4_200_000}, {"win_rate", 0.26}, {"deal_size", 85_000}, {"sales_cycle", 4}} {
+		}{{"pipeline", 10_500_000}, {"win_rate", 0.26}, {"deal_size", 85_000}, {"sales_cycle", 4}} {
 			driver := engine.Driver{Name: dr.name}
 			for p := 0; p < engine.MonthsPerYear; p++ {
 				v := decimal.NewFromFloat(dr.base * (1 + 0.01*float64(p)))

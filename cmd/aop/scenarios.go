@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/shopspring/decimal"
 	"github.com/urfave/cli/v3"
@@ -26,8 +27,8 @@ func scenariosCommand(e *env) *cli.Command {
 		ArgsUsage: "FILE...",
 		Description: "Harvests the workbooks like consolidate, builds the projection of the consolidated plan, evaluates every\n" +
 			"scenario of the cycle file (base first) with its triggers and playbooks, runs the Monte Carlo ranges, scores\n" +
-			"each department's forecast accuracy from its history and checks the hiring asks. A file with problems is left\n" +
-			"out and listed. Exit status as for harvest: 0 when every file was used, 1 when any was left out, 2 for usage errors.",
+			"each department's forecast accuracy from its history, checks the hiring asks and compares the revenue each\n" +
+			"department's sales drivers imply with the revenue it planned. A file with problems is left out and listed. Exit status as for harvest: 0 when every file was used, 1 when any was left out, 2 for usage errors.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "cycle", Usage: "the cycle file", Required: true},
 			&cli.IntFlag{Name: "runs", Usage: "Monte Carlo runs (default: the cycle file's ranges.runs)"},
@@ -88,14 +89,18 @@ func scenariosCommand(e *env) *cli.Command {
 
 // scenarioReport is what `aop scenarios` finds, and what the outlook tabs
 // of the finance summary show: every scenario evaluated, the simulation,
-// forecast accuracy, hiring checks and the initiatives' lines.
+// forecast accuracy, hiring checks, the driver check and the initiatives'
+// lines.
 type scenarioReport struct {
-	cycle       *engine.Cycle
-	spec        model.Spec
-	results     []*scenario.Result
-	simulated   *scenario.Simulated
-	accuracy    []accuracy.Report
-	hiring      []project.HiringCheck
+	cycle     *engine.Cycle
+	spec      model.Spec
+	results   []*scenario.Result
+	simulated *scenario.Simulated
+	accuracy  []accuracy.Report
+	hiring    []project.HiringCheck
+	// drivers compares the revenue each department's sales drivers imply
+	// with the revenue it planned.
+	drivers     []model.DriverGap
 	initiatives []templates.Initiative
 	leftOut     []*harvest.Result
 	// skipped says which overrides, playbook changes and ranges matched
@@ -172,6 +177,9 @@ func projectScenarios(c *engine.Cycle, k *engine.Consolidation, subs []*engine.S
 			return nil, fmt.Errorf("hiring check of %s: %w", h.Department, err)
 		}
 		rep.hiring = append(rep.hiring, check)
+	}
+	if rep.drivers, err = model.DriverCheck(c, subs); err != nil {
+		return nil, err
 	}
 	for _, in := range spec.Initiatives {
 		revenue, costs, err := in.Lines(engine.MonthsPerYear)
@@ -330,6 +338,31 @@ func (r *scenarioReport) print(w io.Writer) {
 			fmt.Fprintf(w, "  %s %-24s %s\n", mark, r.departmentName(h.Department), h.Message)
 		}
 	}
+	if len(r.drivers) > 0 {
+		fmt.Fprintln(w, "\ndriver-implied revenue against the plan (bookings from pipeline × win rate, a sales cycle later):")
+		fmt.Fprintf(w, "  %-24s %18s %18s %18s %8s\n", "department", "typed", "implied", "gap", "gap %")
+		for _, g := range r.drivers {
+			pct := "-"
+			if g.GapPercent != nil {
+				pct = engine.Percent(*g.GapPercent)
+			}
+			fmt.Fprintf(w, "  %-24s %18s %18s %18s %8s\n", r.departmentName(g.Department), engine.FormatMoney(g.TypedYear),
+				engine.FormatMoney(g.ImpliedYear), engine.FormatMoney(g.Gap), pct)
+			if g.From > 1 {
+				fmt.Fprintf(w, "    compared from %s, the first month this year's pipeline reaches\n", c.Year.Label(g.From))
+			}
+			if !g.AfterYear.IsZero() {
+				fmt.Fprintf(w, "    %s more closes after the year\n", engine.FormatMoney(g.AfterYear))
+			}
+			if len(g.Incomplete) > 0 {
+				months := make([]string, len(g.Incomplete))
+				for i, p := range g.Incomplete {
+					months[i] = c.Year.Label(p)
+				}
+				fmt.Fprintf(w, "    pipeline without win rate, deal size or sales cycle in %s implies nothing\n", strings.Join(months, ", "))
+			}
+		}
+	}
 	if len(r.leftOut) > 0 {
 		fmt.Fprintln(w, "\nleft out of the projection:")
 		for _, f := range r.leftOut {
@@ -350,6 +383,7 @@ type (
 		MonteCarlo *monteCarloDoc `json:"monte_carlo,omitempty"`
 		Accuracy   []accuracyRow  `json:"accuracy"`
 		Hiring     []hiringRow    `json:"hiring"`
+		Drivers    []driverRow    `json:"driver_check"`
 		LeftOut    []fileStatus   `json:"left_out"`
 	}
 	scenarioRow struct {
@@ -397,10 +431,23 @@ type (
 		Over       bool    `json:"over"`
 		Message    string  `json:"message"`
 	}
+	// driverRow is one department's driver-implied revenue against its
+	// plan; GapPercent is empty when the department typed no revenue.
+	driverRow struct {
+		Department     string   `json:"department"`
+		Typed          string   `json:"typed"`
+		Implied        string   `json:"implied"`
+		Gap            string   `json:"gap"`
+		GapPercent     string   `json:"gap_percent"`
+		AfterYear      string   `json:"after_year"`
+		TypedByMonth   []string `json:"typed_by_month"`
+		ImpliedByMonth []string `json:"implied_by_month"`
+		Incomplete     []int    `json:"incomplete"`
+	}
 )
 
 func (r *scenarioReport) document() scenarioDoc {
-	doc := scenarioDoc{Cycle: r.cycle.ID, Accuracy: []accuracyRow{}, Hiring: []hiringRow{}, LeftOut: []fileStatus{}}
+	doc := scenarioDoc{Cycle: r.cycle.ID, Accuracy: []accuracyRow{}, Hiring: []hiringRow{}, Drivers: []driverRow{}, LeftOut: []fileStatus{}}
 	for _, res := range r.results {
 		rev, costs, hc, cash := yearFigures(res.Outputs)
 		row := scenarioRow{Name: res.Scenario, Kind: string(res.Kind), Revenue: money(rev), Costs: money(costs),
@@ -430,6 +477,21 @@ func (r *scenarioReport) document() scenarioDoc {
 	}
 	for _, h := range r.hiring {
 		doc.Hiring = append(doc.Hiring, hiringRow{Department: h.Department, Asked: h.Asked, Fillable: h.Fillable, Over: h.Over, Message: h.Message})
+	}
+	for _, g := range r.drivers {
+		row := driverRow{Department: g.Department, Typed: money(g.TypedYear), Implied: money(g.ImpliedYear), Gap: money(g.Gap),
+			AfterYear: money(g.AfterYear), Incomplete: []int{}}
+		if g.GapPercent != nil {
+			row.GapPercent = g.GapPercent.Round(4).String()
+		}
+		for p := range engine.MonthsPerYear {
+			row.TypedByMonth = append(row.TypedByMonth, money(g.Typed[p]))
+			row.ImpliedByMonth = append(row.ImpliedByMonth, money(g.Implied[p]))
+		}
+		for _, p := range g.Incomplete {
+			row.Incomplete = append(row.Incomplete, int(p))
+		}
+		doc.Drivers = append(doc.Drivers, row)
 	}
 	for _, f := range r.leftOut {
 		doc.LeftOut = append(doc.LeftOut, fileStatus{File: f.File, Department: f.Identity.Department, Status: f.Status, Findings: f.Findings})

@@ -2,8 +2,10 @@ package main
 
 import (
 	"aop/engine/grid/gridtest"
+	"context"
 	"encoding/json"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -11,14 +13,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"aop/cmd/internal/cyclefile"
+	"aop/cmd/internal/harvest"
+	"aop/cmd/internal/keys"
 	"aop/engine"
 	"aop/engine/grid"
+	"aop/engine/model"
 	"aop/excel"
 )
 
 // aop scenarios on the demo's workbooks: the downside fires its trigger,
 // the hiring freeze holds headcount from the month after, the ranges give
-// ordered percentiles and Customer Success is flagged for over-projection.
+// ordered percentiles, Customer Success is flagged for over-projection and
+// Sales's drivers are checked against its revenue plan.
 func TestScenariosOnTheDemo(t *testing.T) {
 	dir, out := demoOutput(t)
 	assert.Contains(t, out, "6. scenarios:")
@@ -32,6 +38,10 @@ func TestScenariosOnTheDemo(t *testing.T) {
 	assert.Contains(t, text, "Customer Success         revenue")
 	assert.Contains(t, text, "over-projection: suggested factor")
 	assert.Contains(t, text, "OVER Engineering")
+	implied, typed := demoSalesDriverCheck(t, cycle, filepath.Join(dir, "departments", "sales.xlsx"))
+	assert.Contains(t, text, "driver-implied revenue against the plan")
+	assert.Regexp(t, `\n  Sales +`+regexp.QuoteMeta(engine.FormatMoney(typed))+` +`+regexp.QuoteMeta(engine.FormatMoney(implied))+
+		` +`+regexp.QuoteMeta(engine.FormatMoney(implied.Sub(typed)))+` +-?[0-9.]+%\n`, text)
 
 	code, text, errOut = aop(t, nil, append([]string{"scenarios", "--cycle", cycle, "--json", "--runs", "500", "--seed", "7"}, files...)...)
 	require.Equal(t, 0, code, errOut)
@@ -78,6 +88,59 @@ func TestScenariosOnTheDemo(t *testing.T) {
 	}
 	assert.Equal(t, "over-projection", flagged["customer-success"])
 	assert.Equal(t, "unbiased", flagged["engineering"])
+
+	require.Len(t, doc.Drivers, 1, "only Sales types drivers")
+	sales := doc.Drivers[0]
+	assert.Equal(t, "sales", sales.Department)
+	assert.Equal(t, money(implied), sales.Implied)
+	assert.Equal(t, money(typed), sales.Typed)
+	assert.Equal(t, money(implied.Sub(typed)), sales.Gap, "the gap is implied − typed to the cent")
+	assert.Equal(t, implied.Sub(typed).Div(typed).Round(4).String(), sales.GapPercent)
+	byMonth := decimal.Zero
+	for _, m := range sales.ImpliedByMonth {
+		byMonth = byMonth.Add(dec(t, m))
+	}
+	assert.True(t, implied.Equal(byMonth), "the months add up to the year")
+	assert.Empty(t, sales.Incomplete)
+}
+
+// demoSalesDriverCheck harvests the demo's Sales workbook and works out,
+// from the drivers it holds, the revenue they imply for the year and the
+// revenue the department typed. Each month's pipeline × win rate is booked
+// to the cent a whole sales cycle later; what closes after month 12 is not
+// in the year.
+func demoSalesDriverCheck(t *testing.T, cycle, file string) (implied, typed decimal.Decimal) {
+	t.Helper()
+	cf, err := cyclefile.Load(cycle)
+	require.NoError(t, err)
+	key, err := keys.Load(func(string) string { return "" }, cf.SigningKeyFile)
+	require.NoError(t, err)
+	h, err := harvest.New(cf.Cycle, key)
+	require.NoError(t, err)
+	r, err := h.File(context.Background(), file, "sales")
+	require.NoError(t, err)
+	require.NotNil(t, r.Submission, "the Sales workbook is accepted: %v", r.Findings)
+	drivers := map[string][engine.MonthsPerYear]*decimal.Decimal{}
+	for _, dr := range r.Submission.Drivers {
+		drivers[dr.Name] = dr.Months
+	}
+	for p := range engine.MonthsPerYear {
+		pipeline, win, lag := drivers[model.PipelineDriver][p], drivers[model.WinRateDriver][p], drivers[model.SalesCycleDriver][p]
+		require.True(t, pipeline != nil && win != nil && lag != nil && lag.IsInteger(), "month %d: the demo types every driver, in whole months", p+1)
+		if p+int(lag.IntPart()) < engine.MonthsPerYear {
+			implied = implied.Add(engine.RoundMoney(pipeline.Mul(*win)))
+		}
+	}
+	require.True(t, implied.IsPositive(), "some of the demo's pipeline closes within the year")
+	// The comparison covers the months the pipeline reaches: from the
+	// first month's cycle on.
+	from := int(drivers[model.SalesCycleDriver][0].IntPart())
+	for _, l := range r.Submission.Lines {
+		if a, ok := cf.Cycle.Account(l.Account); ok && a.Type == engine.Revenue {
+			typed = typed.Add(engine.Sum(l.Months[from:]...))
+		}
+	}
+	return implied, typed
 }
 
 func dec(t *testing.T, s string) decimal.Decimal {
