@@ -34,7 +34,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./cmd/internal/cyclefile
 	$(GO) test -run '^$$' -fuzz '^FuzzLedgerCSV$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./cmd/internal/cyclefile
 	$(GO) test -run '^$$' -fuzz '^FuzzHarvest$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./cmd/internal/harvest
-	$(GO) test -run '^$$' -fuzz '^FuzzParseDecimal$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./templates
+	$(GO) test -run '^$$' -fuzz '^FuzzParseDecimal$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./engine/grid
 	$(GO) test -run '^$$' -fuzz '^FuzzReadWorkbook$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./cmd/internal/httpapi
 	$(GO) test -run '^$$' -fuzz '^FuzzWebhookBody$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./cmd/internal/httpapi
 

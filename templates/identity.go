@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/shopspring/decimal"
-
 	"aop/engine/grid"
 )
 
@@ -198,7 +196,7 @@ func isFixed(c grid.Cell) bool {
 
 func canonical(v grid.Value) string {
 	if v.Kind == grid.Number && !isCanonicalNumber(v.Text) {
-		if d, err := decimal.NewFromString(v.Text); err == nil {
+		if d, err := v.Decimal(); err == nil {
 			return d.String()
 		}
 	}

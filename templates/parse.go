@@ -96,55 +96,8 @@ func monthRefs(row int, col func(engine.Period) int) [engine.MonthsPerYear]strin
 // plainNumber reads a number cell without a word to say: a number value
 // that parses. Anything else goes through parser.number, which explains.
 func plainNumber(v grid.Value) (decimal.Decimal, bool) {
-	if v.Kind != grid.Number {
-		return decimal.Zero, false
-	}
-	return parseDecimal(v.Text)
-}
-
-// parseDecimal parses a number's text. The form nearly every stored amount
-// takes, a plain decimal of up to 18 digits ("-1234.56"), is read without
-// decimal's general parser; it gives the same coefficient and exponent.
-func parseDecimal(s string) (decimal.Decimal, bool) {
-	if d, ok := shortDecimal(s); ok {
-		return d, true
-	}
-	d, err := decimal.NewFromString(s)
+	d, err := v.Decimal()
 	return d, err == nil
-}
-
-func shortDecimal(s string) (decimal.Decimal, bool) {
-	i, neg := 0, false
-	if len(s) > 0 && s[0] == '-' {
-		i, neg = 1, true
-	}
-	var c int64
-	var exp int32
-	digits, dot := 0, false
-	for ; i < len(s); i++ {
-		switch ch := s[i]; {
-		case ch >= '0' && ch <= '9':
-			if digits == 18 {
-				return decimal.Decimal{}, false
-			}
-			c = c*10 + int64(ch-'0')
-			digits++
-			if dot {
-				exp--
-			}
-		case ch == '.' && !dot:
-			dot = true
-		default:
-			return decimal.Decimal{}, false
-		}
-	}
-	if digits == 0 {
-		return decimal.Decimal{}, false
-	}
-	if neg {
-		c = -c
-	}
-	return decimal.New(c, exp), true
 }
 
 // label is what a number is, in words, for findings.
@@ -170,7 +123,7 @@ func (a *amountLabel) String() string {
 // text returns a cell as text: strings trimmed, numbers as typed.
 func text(v grid.Value) string {
 	if v.Kind == grid.Number {
-		if d, ok := parseDecimal(v.Text); ok {
+		if d, err := v.Decimal(); err == nil {
 			return d.String()
 		}
 	}
@@ -182,7 +135,7 @@ func text(v grid.Value) string {
 func (p *parser) number(sheet string, at grid.Ref, v grid.Value, what fmt.Stringer) (decimal.Decimal, bool) {
 	switch v.Kind {
 	case grid.Number:
-		d, err := decimal.NewFromString(v.Text)
+		d, err := v.Decimal()
 		if err == nil {
 			return d, true
 		}

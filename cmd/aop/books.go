@@ -22,13 +22,18 @@ type xlsxBooks struct {
 	key templates.Key
 	w   *excel.Writer
 	mu  sync.Mutex
-	hs  map[*engine.Cycle]*harvest.Harvester
-	// planning holds the scenario sections of each parsed cycle file.
-	planning map[*engine.Cycle]model.Spec
+	// cycles holds, for each parsed cycle, its harvester and its file's
+	// scenario sections (for the finance summary).
+	cycles map[*engine.Cycle]*bookCycle
+}
+
+type bookCycle struct {
+	h        *harvest.Harvester
+	planning model.Spec
 }
 
 func newXLSXBooks(key templates.Key) *xlsxBooks {
-	return &xlsxBooks{key: key, w: excel.NewWriter(), hs: map[*engine.Cycle]*harvest.Harvester{}, planning: map[*engine.Cycle]model.Spec{}}
+	return &xlsxBooks{key: key, w: excel.NewWriter(), cycles: map[*engine.Cycle]*bookCycle{}}
 }
 
 // parseCycle parses a cycle file for the service and keeps its scenario
@@ -38,24 +43,37 @@ func (b *xlsxBooks) parseCycle(name string, data []byte) (*engine.Cycle, error) 
 	if err != nil {
 		return nil, err
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.planning[f.Cycle] = f.Planning
+	bc, err := b.cycle(f.Cycle)
+	if err != nil {
+		return nil, err
+	}
+	bc.planning = f.Planning
 	return f.Cycle, nil
 }
 
-func (b *xlsxBooks) harvester(c *engine.Cycle) (*harvest.Harvester, error) {
+// cycle returns what the books keep of a cycle, making its harvester the
+// first time.
+func (b *xlsxBooks) cycle(c *engine.Cycle) (*bookCycle, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if h, ok := b.hs[c]; ok {
-		return h, nil
+	if bc, ok := b.cycles[c]; ok {
+		return bc, nil
 	}
 	h, err := harvest.New(c, b.key)
 	if err != nil {
 		return nil, err
 	}
-	b.hs[c] = h
-	return h, nil
+	bc := &bookCycle{h: h}
+	b.cycles[c] = bc
+	return bc, nil
+}
+
+func (b *xlsxBooks) harvester(c *engine.Cycle) (*harvest.Harvester, error) {
+	bc, err := b.cycle(c)
+	if err != nil {
+		return nil, err
+	}
+	return bc.h, nil
 }
 
 func (b *xlsxBooks) Harvest(ctx context.Context, c *engine.Cycle, name string, data []byte, dept, round string) plan.Harvest {
@@ -140,16 +158,14 @@ func (b *xlsxBooks) WriteSummary(c *engine.Cycle, k *engine.Consolidation, dept 
 }
 
 func (b *xlsxBooks) FinanceSummary(c *engine.Cycle, k *engine.Consolidation, subs []*engine.Submission, asOf string, leftOut []string) ([]byte, json.RawMessage, error) {
-	h, err := b.harvester(c)
+	bc, err := b.cycle(c)
 	if err != nil {
 		return nil, nil, err
 	}
+	h := bc.h
 	opts := templates.FinanceOptions{AsOf: asOf, LeftOut: leftOut}
-	b.mu.Lock()
-	spec, ok := b.planning[c]
-	b.mu.Unlock()
-	if ok && hasPlanningSections(spec) {
-		r, err := projectScenarios(c, k, subs, spec)
+	if hasPlanningSections(bc.planning) {
+		r, err := projectScenarios(c, k, subs, bc.planning)
 		if err != nil {
 			return nil, nil, err
 		}

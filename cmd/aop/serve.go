@@ -74,12 +74,12 @@ func tokenCommand(e *env) *cli.Command {
 				&cli.StringFlag{Name: "name", Usage: "who holds the token, for the audit log", Value: "cli"},
 			},
 			Action: func(ctx context.Context, cmd *cli.Command) error {
-				svc, closeAll, err := openService(ctx, e, cmd.String("config"), false)
+				s, err := open(ctx, e, cmd.String("config"))
 				if err != nil {
 					return err
 				}
-				defer closeAll()
-				secret, t, err := svc.CreateToken(ctx, plan.Actor{Kind: "cli", Name: "aop token create", Role: plan.FinanceAdmin},
+				defer s.st.Close()
+				secret, t, err := s.svc.CreateToken(ctx, plan.Actor{Kind: "cli", Name: "aop token create", Role: plan.FinanceAdmin},
 					cmd.String("name"), plan.Role(cmd.String("role")), cmd.String("department"))
 				if err != nil {
 					if plan.KindOf(err) == plan.KindInvalid {
@@ -129,18 +129,10 @@ type service struct {
 	reg   *prometheus.Registry
 }
 
-// openService opens the store (migrating an empty embedded database),
-// loads or creates the signing key, and wires the service; serving adds
-// the queue's workers.
-func openService(ctx context.Context, e *env, configPath string, work bool) (*plan.Service, func(), error) {
-	s, err := open(ctx, e, configPath, work)
-	if err != nil {
-		return nil, nil, err
-	}
-	return s.svc, func() { s.st.Close() }, nil
-}
-
-func open(ctx context.Context, e *env, configPath string, work bool) (*service, error) {
+// open opens the store (migrating an empty embedded database), loads or
+// creates the signing key, and wires the service and its queue; serving
+// starts the queue's workers.
+func open(ctx context.Context, e *env, configPath string) (*service, error) {
 	log := e.logger()
 	cfg, err := config.Load(configPath, e.getenv)
 	if err != nil {
@@ -215,7 +207,7 @@ func open(ctx context.Context, e *env, configPath string, work bool) (*service, 
 }
 
 func serve(ctx context.Context, e *env, configPath string) error {
-	s, err := open(ctx, e, configPath, true)
+	s, err := open(ctx, e, configPath)
 	if err != nil {
 		return err
 	}

@@ -87,7 +87,7 @@ func (v Value) Decimal() (decimal.Decimal, error) {
 	if v.Kind != Number {
 		return decimal.Decimal{}, &strconv.NumError{Func: "Decimal", Num: v.Text, Err: strconv.ErrSyntax}
 	}
-	return decimal.NewFromString(v.Text)
+	return ParseDecimal(v.Text)
 }
 
 // Float64 returns a number value as a float64 (for display and charts, never
@@ -114,8 +114,8 @@ func (v Value) Equal(o Value) bool {
 		return false
 	}
 	if v.Kind == Number && v.Text != o.Text {
-		a, err1 := decimal.NewFromString(v.Text)
-		b, err2 := decimal.NewFromString(o.Text)
+		a, err1 := ParseDecimal(v.Text)
+		b, err2 := ParseDecimal(o.Text)
 		return err1 == nil && err2 == nil && a.Equal(b)
 	}
 	if v.Kind == Bool {

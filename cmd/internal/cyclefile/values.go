@@ -1,6 +1,7 @@
 package cyclefile
 
 import (
+	"aop/engine/grid"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -41,7 +42,7 @@ func parseNumber(s string) (decimal.Decimal, string) {
 	if t[0] == '+' {
 		t = t[1:]
 	}
-	d, err := decimal.NewFromString(t)
+	d, err := grid.ParseDecimal(t)
 	if err != nil {
 		return decimal.Decimal{}, "is not a number"
 	}

@@ -44,17 +44,16 @@ func Database(tb testing.TB, prefix string) string {
 		tb.Fatalf("create database %s: %v", name, err)
 	}
 	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		admin, err := pgx.Connect(ctx, server)
-		if err != nil {
-			tb.Errorf("drop %s: %v", name, err)
-			return
+		// Other packages' tests share the server, so a connection may be
+		// refused for a moment (max_connections): try a few times.
+		var err error
+		for try := range 5 {
+			if err = drop(server, name); err == nil {
+				return
+			}
+			time.Sleep(time.Duration(try+1) * 200 * time.Millisecond)
 		}
-		defer admin.Close(ctx)
-		if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			tb.Errorf("drop %s: %v", name, err)
-		}
+		tb.Errorf("drop %s: %v", name, err)
 	})
 
 	u, err := url.Parse(server)
@@ -63,4 +62,17 @@ func Database(tb testing.TB, prefix string) string {
 	}
 	u.Path = "/" + name
 	return u.String()
+}
+
+// drop drops a database, ending the sessions still on it.
+func drop(server, name string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	admin, err := pgx.Connect(ctx, server)
+	if err != nil {
+		return err
+	}
+	defer admin.Close(ctx)
+	_, err = admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	return err
 }

@@ -2,7 +2,6 @@ package plan
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"slices"
 	"strings"
@@ -47,10 +46,8 @@ func (s *Service) Cycles(ctx context.Context, a Actor) ([]Cycle, error) {
 	return s.o.Store.Cycles(ctx)
 }
 
-func cacheKey(rec Cycle) string {
-	sum := sha256.Sum256(rec.Source)
-	return fmt.Sprintf("%s@%x", rec.ID, sum[:8])
-}
+// cacheKey names a cycle as loaded: loading it again gives a new key.
+func cacheKey(rec Cycle) string { return rec.ID + "@" + rec.LoadedAt.Format(time.RFC3339Nano) }
 
 func (s *Service) remember(rec Cycle, c *engine.Cycle) {
 	s.mu.Lock()
@@ -58,17 +55,26 @@ func (s *Service) remember(rec Cycle, c *engine.Cycle) {
 	s.cycles[cacheKey(rec)] = c
 }
 
-// cycle returns a stored cycle, parsed once per source.
+// cycle returns a stored cycle, parsed once per load: only a cycle not
+// parsed yet has its file read from the store.
 func (s *Service) cycle(ctx context.Context, tx Tx, id string) (*engine.Cycle, error) {
-	rec, err := tx.Cycle(ctx, id)
+	recs, err := tx.Cycles(ctx)
 	if err != nil {
 		return nil, err
 	}
+	i := slices.IndexFunc(recs, func(r Cycle) bool { return r.ID == id })
+	if i < 0 {
+		return nil, NotFound("cycle", id)
+	}
 	s.mu.Lock()
-	c, ok := s.cycles[cacheKey(rec)]
+	c, ok := s.cycles[cacheKey(recs[i])]
 	s.mu.Unlock()
 	if ok {
 		return c, nil
+	}
+	rec, err := tx.Cycle(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	if c, err = s.o.ParseCycle(rec.Name, rec.Source); err != nil {
 		return nil, fmt.Errorf("stored cycle %s no longer parses: %w", id, err)

@@ -85,14 +85,9 @@ func (t *tx) Cycle(ctx context.Context, id string) (plan.Cycle, error) {
 
 // Cycles lists the cycles by id, without their sources.
 func (t *tx) Cycles(ctx context.Context) ([]plan.Cycle, error) {
-	var cs []plan.Cycle
-	err := t.each(ctx, `SELECT id, name, loaded_at, loaded_by FROM cycles ORDER BY id`, nil, func(r rows) error {
-		var c plan.Cycle
-		err := r.Scan(&c.ID, &c.Name, timeIn{&c.LoadedAt}, &c.LoadedBy)
-		cs = append(cs, c)
-		return err
+	return list(ctx, t, `SELECT id, name, loaded_at, loaded_by FROM cycles ORDER BY id`, nil, func(r rows, c *plan.Cycle) error {
+		return r.Scan(&c.ID, &c.Name, timeIn{&c.LoadedAt}, &c.LoadedBy)
 	})
-	return cs, err
 }
 
 const roundColumns = `id, cycle, name, departments, due, state, opened_at, closed_at`
@@ -147,14 +142,7 @@ func (t *tx) Rounds(ctx context.Context, cycle string) ([]plan.Round, error) {
 	if cycle != "" {
 		q, args = q+` WHERE cycle = ?`, append(args, cycle)
 	}
-	var rs []plan.Round
-	err := t.each(ctx, q+` ORDER BY id DESC`, args, func(r rows) error {
-		var rd plan.Round
-		err := scanRound(r, &rd)
-		rs = append(rs, rd)
-		return err
-	})
-	return rs, err
+	return list(ctx, t, q+` ORDER BY id DESC`, args, scanRound)
 }
 
 // UpdateRound changes a round's state and closing time.
@@ -188,15 +176,8 @@ func (t *tx) DepartmentState(ctx context.Context, round int64, dept string) (pla
 
 // DepartmentStates lists a round's departments in the round's order.
 func (t *tx) DepartmentStates(ctx context.Context, round int64) ([]plan.DepartmentState, error) {
-	var ds []plan.DepartmentState
-	err := t.each(ctx, `SELECT `+departmentColumns+` FROM department_states WHERE round = ? ORDER BY position`+t.forUpdate,
-		[]any{round}, func(r rows) error {
-			var d plan.DepartmentState
-			err := scanDepartment(r, &d)
-			ds = append(ds, d)
-			return err
-		})
-	return ds, err
+	return list(ctx, t, `SELECT `+departmentColumns+` FROM department_states WHERE round = ? ORDER BY position`+t.forUpdate,
+		[]any{round}, scanDepartment)
 }
 
 // UpdateDepartmentState stores a department's state.
@@ -313,14 +294,7 @@ func (t *tx) SubmissionsIn(ctx context.Context, state plan.SubmissionState) ([]p
 }
 
 func (t *tx) submissions(ctx context.Context, q string, args []any) ([]plan.Submission, error) {
-	var ss []plan.Submission
-	err := t.each(ctx, q, args, func(r rows) error {
-		var s plan.Submission
-		err := scanSubmission(r, &s, false)
-		ss = append(ss, s)
-		return err
-	})
-	return ss, err
+	return list(ctx, t, q, args, func(r rows, s *plan.Submission) error { return scanSubmission(r, s, false) })
 }
 
 // AddAudit stores an audit entry and sets its ID.
@@ -357,15 +331,10 @@ func (t *tx) Audit(ctx context.Context, q plan.AuditQuery) ([]plan.AuditEntry, e
 	if q.Limit > 0 {
 		query, args = query+` LIMIT ?`, append(args, q.Limit)
 	}
-	var es []plan.AuditEntry
-	err := t.each(ctx, query, args, func(r rows) error {
-		var e plan.AuditEntry
-		err := r.Scan(&e.ID, timeIn{&e.At}, &e.Actor, &e.Role, &e.Action, &e.Round, &e.Department, &e.Subject,
+	return list(ctx, t, query, args, func(r rows, e *plan.AuditEntry) error {
+		return r.Scan(&e.ID, timeIn{&e.At}, &e.Actor, &e.Role, &e.Action, &e.Round, &e.Department, &e.Subject,
 			(*[]byte)(&e.Before), (*[]byte)(&e.After))
-		es = append(es, e)
-		return err
 	})
-	return es, err
 }
 
 const tokenColumns = `id, name, hash, role, department, created_at, revoked_at`
@@ -396,14 +365,7 @@ func (t *tx) TokenByHash(ctx context.Context, hash []byte) (plan.Token, error) {
 
 // Tokens lists the tokens, revoked or not, by id.
 func (t *tx) Tokens(ctx context.Context) ([]plan.Token, error) {
-	var ks []plan.Token
-	err := t.each(ctx, `SELECT `+tokenColumns+` FROM tokens ORDER BY id`, nil, func(r rows) error {
-		var k plan.Token
-		err := scanToken(r, &k)
-		ks = append(ks, k)
-		return err
-	})
-	return ks, err
+	return list(ctx, t, `SELECT `+tokenColumns+` FROM tokens ORDER BY id`, nil, scanToken)
 }
 
 // RevokeToken revokes a token at a time; a token revoked already keeps
@@ -474,15 +436,8 @@ func (t *tx) Consolidation(ctx context.Context, id int64) (plan.Consolidation, e
 
 // Consolidations lists a round's runs, newest first, without results.
 func (t *tx) Consolidations(ctx context.Context, round int64) ([]plan.Consolidation, error) {
-	var cs []plan.Consolidation
-	err := t.each(ctx, `SELECT `+consolidationColumns+` FROM consolidations WHERE round = ? ORDER BY id DESC`,
-		[]any{round}, func(r rows) error {
-			var c plan.Consolidation
-			err := scanConsolidation(r, &c, false)
-			cs = append(cs, c)
-			return err
-		})
-	return cs, err
+	return list(ctx, t, `SELECT `+consolidationColumns+` FROM consolidations WHERE round = ? ORDER BY id DESC`,
+		[]any{round}, func(r rows, c *plan.Consolidation) error { return scanConsolidation(r, c, false) })
 }
 
 // each runs a query and hands every row to scan.
@@ -501,6 +456,18 @@ func (t *tx) each(ctx context.Context, query string, args []any, scan func(rows)
 		return err
 	}
 	return r.Close()
+}
+
+// list runs a query and scans each row into a new T.
+func list[T any](ctx context.Context, t *tx, query string, args []any, scan func(rows, *T) error) ([]T, error) {
+	var out []T
+	err := t.each(ctx, query, args, func(r rows) error {
+		var v T
+		err := scan(r, &v)
+		out = append(out, v)
+		return err
+	})
+	return out, err
 }
 
 // row runs a query for at most one row and hands it to scan; found is

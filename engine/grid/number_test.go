@@ -1,4 +1,4 @@
-package templates
+package grid
 
 import (
 	"testing"
@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// FuzzParseDecimal checks the short path of parseDecimal against decimal's
+// FuzzParseDecimal checks the short path of ParseDecimal against decimal's
 // own parser: whatever it accepts, decimal accepts with the same
 // coefficient and exponent.
 func FuzzParseDecimal(f *testing.F) {
@@ -31,12 +31,12 @@ func FuzzParseDecimal(f *testing.F) {
 
 func TestParseDecimalTakesEveryNumberDecimalTakes(t *testing.T) {
 	for _, s := range []string{"756538.27", "1e5", "1.5E-3", "9999999999999999999.99", "-12"} {
-		got, ok := parseDecimal(s)
-		require.True(t, ok, s)
+		got, err := ParseDecimal(s)
+		require.NoError(t, err, s)
 		require.Equal(t, decimal.RequireFromString(s).String(), got.String(), s)
 	}
 	for _, s := range []string{"", "-", ".", "1.2.3", "abc", "1,5"} {
-		_, ok := parseDecimal(s)
-		require.False(t, ok, "%q", s)
+		_, err := ParseDecimal(s)
+		require.Error(t, err, "%q", s)
 	}
 }
