@@ -34,6 +34,47 @@ type Config struct {
 	WebhookWindow  Duration  `yaml:"webhook_window"`
 	Jobs           Jobs      `yaml:"jobs"`
 	Reminders      Reminders `yaml:"reminders"`
+	Google         Google    `yaml:"google"`
+}
+
+// Google connects the service to Google Sheets. Without credentials (or an
+// emulator endpoint) rounds run on .xlsx workbooks only.
+type Google struct {
+	// CredentialsFile is a service-account key file;
+	// AOP_GOOGLE_CREDENTIALS, when set, wins.
+	CredentialsFile string `yaml:"credentials_file"`
+	// Endpoint, when set, is the base URL of a Sheets/Drive emulator
+	// (`aop sheets-emulator`) used instead of Google.
+	Endpoint string `yaml:"endpoint"`
+	// ImpersonateUser, when set, is the Workspace user the service account
+	// acts as through domain-wide delegation.
+	ImpersonateUser string `yaml:"impersonate_user"`
+	// SharedDrive is the shared-drive folder department spreadsheets are
+	// copied into (service accounts cannot own files).
+	SharedDrive string `yaml:"shared_drive"`
+	// Template is the master spreadsheet (carrying the menu script) that
+	// every department spreadsheet is copied from.
+	Template string `yaml:"template"`
+	// Quotas are Google's per-minute request quotas the service keeps
+	// within, shared by every worker (and instance, on PostgreSQL).
+	Quotas Quotas `yaml:"quotas"`
+	// AddonClientID is the OAuth client id of the Workspace add-on: the
+	// audience of the identity tokens its menu buttons send.
+	AddonClientID string `yaml:"addon_client_id"`
+	// HostedDomain, when set, is the only Workspace domain whose users the
+	// webhook accepts.
+	HostedDomain string `yaml:"hosted_domain"`
+}
+
+// Enabled reports whether Google Sheets rounds are configured.
+func (g Google) Enabled() bool { return g.CredentialsFile != "" || g.Endpoint != "" }
+
+// Quotas are per-minute request budgets.
+type Quotas struct {
+	ReadsPerUser     int `yaml:"reads_per_user"`
+	WritesPerUser    int `yaml:"writes_per_user"`
+	ReadsPerProject  int `yaml:"reads_per_project"`
+	WritesPerProject int `yaml:"writes_per_project"`
 }
 
 // Rate limits requests per token.
@@ -67,6 +108,9 @@ func Default() Config {
 		WebhookWindow:  Duration(5 * time.Minute),
 		Jobs:           Jobs{Workers: 4, RescueAfter: Duration(time.Minute)},
 		Reminders:      Reminders{LeadTime: Duration(72 * time.Hour), Every: Duration(time.Hour), Sender: "log"},
+		Google: Google{Quotas: Quotas{
+			ReadsPerUser: 60, WritesPerUser: 60, ReadsPerProject: 300, WritesPerProject: 300,
+		}},
 	}
 }
 
@@ -83,6 +127,9 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	}
 	if u := getenv("AOP_DATABASE_URL"); u != "" {
 		c.Database = u
+	}
+	if f := getenv("AOP_GOOGLE_CREDENTIALS"); f != "" {
+		c.Google.CredentialsFile = f
 	}
 	c.resolve(filepath.Dir(path))
 	if err := c.Validate(); err != nil {
@@ -108,6 +155,7 @@ func (c *Config) resolve(dir string) {
 		c.Database = join(dir, strings.TrimPrefix(strings.TrimPrefix(c.Database, "sqlite:"), "file:"))
 	}
 	c.SigningKeyFile = join(dir, c.SigningKeyFile)
+	c.Google.CredentialsFile = join(dir, c.Google.CredentialsFile)
 }
 
 func join(dir, p string) string {
@@ -163,6 +211,29 @@ func (c Config) Validate() error {
 	}
 	if c.Reminders.Sender != "log" {
 		bad("reminders.sender", "%q is not a sender aop has; use log", c.Reminders.Sender)
+	}
+	g := c.Google
+	if g.Endpoint != "" {
+		if u, err := url.Parse(g.Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("google.endpoint", "%q is not an http(s) URL", g.Endpoint)
+		}
+	}
+	if g.Enabled() && g.CredentialsFile == "" {
+		bad("google.credentials_file", "give a service-account key file (or AOP_GOOGLE_CREDENTIALS)")
+	}
+	if g.Enabled() && g.SharedDrive == "" && g.ImpersonateUser == "" {
+		bad("google.shared_drive", "give the shared-drive folder for department spreadsheets, or impersonate_user")
+	}
+	if g.Enabled() && g.Template == "" {
+		bad("google.template", "give the master template spreadsheet's id")
+	}
+	for key, q := range map[string]int{
+		"reads_per_user": g.Quotas.ReadsPerUser, "writes_per_user": g.Quotas.WritesPerUser,
+		"reads_per_project": g.Quotas.ReadsPerProject, "writes_per_project": g.Quotas.WritesPerProject,
+	} {
+		if q < 1 {
+			bad("google.quotas."+key, "%d is below 1 request a minute", q)
+		}
 	}
 	return errors.Join(errs...)
 }

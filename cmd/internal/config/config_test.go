@@ -32,6 +32,13 @@ func TestEnvironmentWins(t *testing.T) {
 	c, err = Load(path, func(string) string { return "" })
 	require.NoError(t, err)
 	assert.Equal(t, filepath.Join(filepath.Dir(path), "x.db"), c.Database, "relative to the config file")
+	assert.False(t, c.Google.Enabled(), "no Google without credentials")
+
+	require.NoError(t, os.WriteFile(path, []byte("google: {shared_drive: d, template: t}\n"), 0o600))
+	c, err = Load(path, func(k string) string { return map[string]string{"AOP_GOOGLE_CREDENTIALS": "/keys/sa.json"}[k] })
+	require.NoError(t, err)
+	assert.Equal(t, "/keys/sa.json", c.Google.CredentialsFile)
+	assert.True(t, c.Google.Enabled())
 }
 
 func TestStrictAndValidated(t *testing.T) {
@@ -44,6 +51,11 @@ func TestStrictAndValidated(t *testing.T) {
 		{"jobs: {workers: 0}\n", "jobs.workers: 0 is outside"},
 		{"reminders: {sender: pigeon}\n", `"pigeon" is not a sender`},
 		{"rate_limit: {per_second: 0, burst: 1}\n", "rate_limit:"},
+		{"google: {endpoint: 127.0.0.1:8090}\n", `google.endpoint: "127.0.0.1:8090" is not an http(s) URL`},
+		{"google: {endpoint: http://127.0.0.1:8090, template: t, shared_drive: d}\n", "google.credentials_file: give a service-account key file"},
+		{"google: {credentials_file: sa.json, template: t}\n", "google.shared_drive: give the shared-drive folder"},
+		{"google: {credentials_file: sa.json, shared_drive: d}\n", "google.template: give the master template"},
+		{"google: {quotas: {reads_per_user: 0}}\n", "google.quotas.reads_per_user: 0 is below 1"},
 	} {
 		path := filepath.Join(t.TempDir(), "aop.yaml")
 		require.NoError(t, os.WriteFile(path, []byte(tc.yaml), 0o600))
