@@ -34,16 +34,17 @@ func (r Role) Valid() bool {
 }
 
 // Actor is who does something: a token's holder, a spreadsheet (a signed
-// webhook proves the sheet, not the person) or aop itself.
+// webhook proves the sheet, not the person), a person Google vouched for
+// (the Workspace add-on), the holder of a signed link, or aop itself.
 type Actor struct {
-	// Kind is "token", "sheet" or "system".
+	// Kind is "token", "sheet", "google", "link" or "system".
 	Kind string `json:"kind"`
 	// Name identifies the actor in the audit log: the token's name, the
-	// spreadsheet's id, or the job.
+	// spreadsheet's id, the person's e-mail address, or the job.
 	Name string `json:"name"`
 	Role Role   `json:"role,omitempty"`
-	// Department is the one department a department token or a sheet acts
-	// for.
+	// Department is the one department a department token, a sheet or
+	// its owner acts for.
 	Department string `json:"department,omitempty"`
 }
 

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -335,6 +336,40 @@ func (s *Service) VerifySheet(ctx context.Context, r Signed) (Actor, int64, erro
 		return Actor{}, 0, Errorf(KindUnauthorized, "the nonce was used before (a replayed request)")
 	}
 	return Actor{Kind: "sheet", Name: r.Sheet, Role: DepartmentRole, Department: dept}, round, nil
+}
+
+// VerifyOwner returns the actor of a webhook request from the Workspace
+// add-on, whose identity token Google signed for email: the person,
+// acting for the department of the sheet they clicked in, provided the
+// round's cycle names them its owner (e-mail addresses compare without
+// case). The cycle names no finance people, so the owner is the only one
+// the add-on acts for.
+func (s *Service) VerifyOwner(ctx context.Context, sheet, email string) (Actor, int64, error) {
+	round, dept, ok := parseSheetID(sheet)
+	if !ok {
+		return Actor{}, 0, &Error{Kind: KindInvalid, Fields: map[string]string{"X-AOP-Sheet": "not an aop sheet id"},
+			Message: fmt.Sprintf("X-AOP-Sheet %q is not an aop sheet id (r{round}.{department}, from the sheet's metadata)", sheet)}
+	}
+	r, err := s.o.Store.Round(ctx, round)
+	if KindOf(err) == KindNotFound {
+		return Actor{}, 0, Errorf(KindNotFound, "sheet %s: round %d does not exist", sheet, round)
+	}
+	if err != nil {
+		return Actor{}, 0, err
+	}
+	c, err := s.cycle(ctx, s.o.Store, r.Cycle)
+	if err != nil {
+		return Actor{}, 0, err
+	}
+	d, ok := c.Department(dept)
+	if !ok || !slices.Contains(r.Departments, dept) {
+		return Actor{}, 0, Errorf(KindNotFound, "sheet %s: department %s is not in round %d (%s)", sheet, dept, round, r.Name)
+	}
+	if d.Owner == "" || !strings.EqualFold(strings.TrimSpace(d.Owner), email) {
+		return Actor{}, 0, Errorf(KindForbidden, "%s is not the owner of department %s (%s) in cycle %s; only the department head named in the cycle may use its sheet",
+			email, d.ID, d.Name, r.Cycle)
+	}
+	return Actor{Kind: "google", Name: email, Role: DepartmentRole, Department: dept}, round, nil
 }
 
 // ---- signed links
