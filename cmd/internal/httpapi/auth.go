@@ -16,9 +16,12 @@ const (
 	public access = iota
 	// bearer routes take an API token: Authorization: Bearer aop_….
 	bearer
-	// signed routes take a request signed with a sheet's webhook secret.
+	// signed routes take a request from a sheet: signed with the sheet's
+	// webhook secret, or carrying the Google identity token of its
+	// department's owner (the Workspace add-on) and X-AOP-Sheet.
 	signed
-	// bearerOrSigned routes take either (a sheet polls its job).
+	// bearerOrSigned routes take an API token or a sheet's request (a
+	// sheet polls its job).
 	bearerOrSigned
 	// bearerOrLink routes of one department take an API token or a signed
 	// link for that department and round (?expires=…&sig=…, as in
@@ -72,10 +75,17 @@ func (s *server) admit(c *echo.Context, key string) error {
 	return err
 }
 
-// authenticate returns the actor of a request by the route's access.
+// authenticate returns the actor of a request by the route's access. On
+// a sheet's routes a bearer token in the form of a JWT is a Google
+// identity token; API tokens never have that form.
 func (s *server) authenticate(c *echo.Context, a access) (plan.Actor, error) {
-	if a == signed || a == bearerOrSigned && isSigned(c.Request()) {
-		return s.verifySheet(c)
+	if a == signed || a == bearerOrSigned {
+		if token, ok := identityToken(c.Request()); ok {
+			return s.verifyGoogle(c, token)
+		}
+		if a == signed || isSigned(c.Request()) {
+			return s.verifySheet(c)
+		}
 	}
 	if q := c.Request().URL.Query(); a == bearerOrLink && q.Has("sig") && c.Request().Header.Get("Authorization") == "" {
 		round, err := pathID(c)
@@ -96,6 +106,11 @@ func (s *server) bearerActor(c *echo.Context) (plan.Actor, error) {
 		return plan.Actor{}, &plan.Error{Kind: plan.KindUnauthorized,
 			Message: "this route needs an API token: send Authorization: Bearer aop_…",
 			Fields:  map[string]string{"Authorization": "missing or not a bearer token"}}
+	}
+	if _, ok := identityToken(c.Request()); ok {
+		return plan.Actor{}, &plan.Error{Kind: plan.KindUnauthorized,
+			Message: "a Google identity token is taken by the webhook routes only; this route needs an API token (aop_…)",
+			Fields:  map[string]string{"Authorization": "an identity token, not an API token"}}
 	}
 	return s.svc.Authenticate(c.Request().Context(), token)
 }

@@ -9,14 +9,17 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"aop/cmd/internal/idtest"
 	"aop/cmd/internal/plan"
 )
 
 // TestAuthMatrix sends requests that would change something with every
-// kind of bad credential: each is refused with 401 or 403 in the error
+// kind of bad credential (API tokens, sheet signatures, the add-on's
+// Google identity tokens): each is refused with 401 or 403 in the error
 // shape, and the store is exactly as it was.
 func TestAuthMatrix(t *testing.T) {
-	h := newHarness(t)
+	iss := idtest.NewIssuer(t)
+	h := googleHarness(t, iss, "test.example")
 	round := h.roundOpen()
 	sales, eng := h.token(plan.DepartmentRole, "sales"), h.token(plan.DepartmentRole, "eng")
 	sheet := plan.SheetID(round.ID, "sales")
@@ -62,6 +65,28 @@ func TestAuthMatrix(t *testing.T) {
 			return signedWith(secret, "POST", hook, sheet, body, time.Now().Add(-6*time.Minute), newNonce())
 		}},
 		{"bearer token on the webhook", 401, func() *http.Request { return request("POST", hook, h.admin, body) }},
+		{"identity token for another audience", 401, func() *http.Request {
+			return identityRequest("POST", hook, iss.Token(idtest.ValidClaims("other-client", salesHead)), sheet, body)
+		}},
+		{"expired identity token", 401, func() *http.Request {
+			c := idtest.ValidClaims(addonAudience, salesHead)
+			c["exp"] = time.Now().Add(-time.Minute).Unix()
+			return identityRequest("POST", hook, iss.Token(c), sheet, body)
+		}},
+		{"forged identity token", 401, func() *http.Request {
+			return identityRequest("POST", hook, iss.Forged(idtest.ValidClaims(addonAudience, salesHead)), sheet, body)
+		}},
+		{"identity token of another department's head", 403, func() *http.Request {
+			return identityRequest("POST", hook, iss.Token(idtest.ValidClaims(addonAudience, engHead)), sheet, body)
+		}},
+		{"identity token from another domain", 403, func() *http.Request {
+			c := idtest.ValidClaims(addonAudience, salesHead)
+			c["hd"] = "other.example"
+			return identityRequest("POST", hook, iss.Token(c), sheet, body)
+		}},
+		{"identity token on an API route", 401, func() *http.Request {
+			return identityRequest("POST", dept+"sales/upload", iss.Token(idtest.ValidClaims(addonAudience, salesHead)), "", []byte("wb"))
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := h.serve(tc.req())

@@ -23,7 +23,8 @@ import (
 	"aop/engine"
 )
 
-// testCycle is a cycle of two departments that fill workbooks.
+// testCycle is a cycle of two departments that fill workbooks, each with
+// its head's e-mail address.
 const testCycle = `cycle: test-fy2027
 company: Test Co
 currency: USD
@@ -31,8 +32,8 @@ fiscal_year: 2027
 lines: 5
 departments:
   - {id: all, name: All}
-  - {id: sales, name: Sales, parent: all}
-  - {id: eng, name: Engineering, parent: all}
+  - {id: sales, name: Sales, parent: all, owner: dana@test.example}
+  - {id: eng, name: Engineering, parent: all, owner: erin@test.example}
 accounts:
   - {code: "6100", name: Travel, type: opex, group: Travel}
 `
@@ -260,6 +261,13 @@ func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.Write(p)
+}
+
+// String is everything logged so far.
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
 
 // records returns the log records that have a key with a value.

@@ -61,8 +61,8 @@ func TestOpenAPICoversTheRoutes(t *testing.T) {
 // authentication its route takes.
 func TestOpenAPISecurity(t *testing.T) {
 	d := loadDocument(t)
-	want := map[access][]string{public: {}, bearer: {"bearerToken"}, signed: {"sheetSignature"},
-		bearerOrSigned: {"bearerToken", "sheetSignature"}, bearerOrLink: {"bearerToken", "signedLink"}}
+	want := map[access][]string{public: {}, bearer: {"bearerToken"}, signed: {"googleIdentity", "sheetSignature"},
+		bearerOrSigned: {"bearerToken", "googleIdentity", "sheetSignature"}, bearerOrLink: {"bearerToken", "signedLink"}}
 	for _, r := range newServer(Options{}).routes() {
 		raw, ok := d.Paths[openAPIPath(r.path)][strings.ToLower(r.method)]
 		if !assert.True(t, ok, "%s %s", r.method, r.path) {

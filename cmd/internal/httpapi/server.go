@@ -1,7 +1,8 @@
 // Package httpapi serves the aop service's HTTP API over the use cases of
 // package plan: the admin and department API under /api/v1 (bearer
 // tokens), the webhook the sheets' menu buttons call (signed per
-// spreadsheet), health, readiness, metrics and the OpenAPI document that
+// spreadsheet, or with the Google identity of the Workspace add-on's
+// user), health, readiness, metrics and the OpenAPI document that
 // describes it all. It is the only package of aop that knows about echo.
 package httpapi
 
@@ -41,6 +42,9 @@ type Options struct {
 	// Ready reports whether the service can take requests (always ready
 	// when nil).
 	Ready func(ctx context.Context) error
+	// Google lets the Workspace add-on call the webhook with its users'
+	// identity tokens; without an audience only signed requests are.
+	Google GoogleIdentity
 }
 
 // server holds what the handlers share.
@@ -52,6 +56,7 @@ type server struct {
 	limits    *limiter
 	metrics   *requestMetrics
 	registry  *prometheus.Registry
+	identity  *identityVerifier
 }
 
 // New returns the API as an echo instance, which is an http.Handler.
@@ -90,6 +95,7 @@ func newServer(o Options) *server {
 		limits:    newLimiter(o.RatePerSecond, o.RateBurst),
 		metrics:   newRequestMetrics(o.Metrics),
 		registry:  o.Metrics,
+		identity:  newIdentityVerifier(o.Google),
 	}
 }
 

@@ -20,7 +20,8 @@ const (
 	headerSignature = "X-AOP-Signature"
 )
 
-// Keys of what a verified webhook request keeps on its context.
+// Keys of what a verified webhook request (signed, or from the add-on)
+// keeps on its context.
 const (
 	signedBodyKey  = "aop.signed_body"
 	signedRoundKey = "aop.signed_round"
@@ -46,7 +47,8 @@ func (s *server) verifySheet(c *echo.Context) (plan.Actor, error) {
 	}
 	if len(missing) > 0 {
 		return plan.Actor{}, &plan.Error{Kind: plan.KindUnauthorized, Fields: missing,
-			Message: "a signed request carries X-AOP-Sheet, X-AOP-Timestamp, X-AOP-Nonce and X-AOP-Signature"}
+			Message: "a sheet's request is signed, with X-AOP-Sheet, X-AOP-Timestamp, X-AOP-Nonce and X-AOP-Signature, " +
+				"or comes from the Workspace add-on with Authorization: Bearer <Google identity token> and X-AOP-Sheet"}
 	}
 	body, err := readBody(c, "request body", base64Limit(s.maxUpload))
 	if err != nil {
@@ -134,8 +136,17 @@ func (s *server) webhookSubmit(c *echo.Context) error {
 		return err
 	}
 	ctx, a := c.Request().Context(), actorOf(c)
+	// A signed request's nonce is new by construction; the add-on's
+	// requests may carry an Idempotency-Key instead.
+	key := c.Request().Header.Get(headerNonce)
+	if a.Kind != "sheet" {
+		key = c.Request().Header.Get(idempotencyHeader)
+		if len(key) > maxIdempotencyKey {
+			return badRequest(idempotencyHeader, "%s must be at most %d characters", idempotencyHeader, maxIdempotencyKey)
+		}
+	}
 	sub, err := s.svc.Receive(ctx, a, plan.Upload{Round: signedRound(c), Department: a.Department, Filename: name,
-		Data: data, Source: "webhook", Key: c.Request().Header.Get(headerNonce)})
+		Data: data, Source: "webhook", Key: key})
 	if err != nil {
 		return err
 	}
