@@ -120,7 +120,11 @@ func (d *differ) cells(where string, want, got *grid.Sheet) {
 		if wf, gf := strings.TrimPrefix(wc.Formula, "="), strings.TrimPrefix(gc.Formula, "="); wf != gf {
 			d.add("%s: formula: want %q, got %q", at, wf, gf)
 		}
-		d.style(at, styleOf(wc), styleOf(gc))
+		ws, gs := styleOf(wc), styleOf(gc)
+		if d.caps.LockOnlyWhenProtected && want.Protection == nil {
+			ws.Unlocked, gs.Unlocked = false, false
+		}
+		d.style(at, ws, gs)
 	}
 }
 
@@ -244,6 +248,15 @@ func (d *differ) validations(where string, want, got *grid.Sheet) {
 }
 
 func (d *differ) validation(at string, want, got grid.Validation) {
+	if d.caps.ValidationRuleOnly {
+		if want.InputMessage == "" {
+			want.InputMessage = want.InputTitle
+		}
+		want.InputTitle, want.ErrorTitle, want.ErrorMessage, want.AllowBlank = "", "", "", got.AllowBlank
+		if want.ErrorStyle == grid.ErrorInformation {
+			want.ErrorStyle = grid.ErrorWarning
+		}
+	}
 	check := func(what string, w, g any) {
 		if w != g {
 			d.add("%s: %s: want %v, got %v", at, what, w, g)

@@ -37,6 +37,15 @@ type Capabilities struct {
 	VeryHiddenAsHidden bool
 	// NoCharts is set when the driver cannot read charts back.
 	NoCharts bool
+	// LockOnlyWhenProtected is set when a cell's lock flag exists only on
+	// protected sheets (Google Sheets protects ranges, not cells), so
+	// Unlocked is compared there only.
+	LockOnlyWhenProtected bool
+	// ValidationRuleOnly is set when validations keep their rule, input
+	// message and whether a refusal blocks, but no titles, no error
+	// message and no blank switch (Google Sheets, where blanks are always
+	// allowed and an informational refusal is a warning).
+	ValidationRuleOnly bool
 }
 
 // Case is one conformance case: a workbook to render and read back.
