@@ -303,7 +303,11 @@ func (c *Cycle) Validate() error {
 		bad("no departments")
 	}
 	depts := map[string]bool{}
+	parents := make(map[string]string, len(c.Departments)) // of the first department listed with an id
 	for _, d := range c.Departments {
+		if _, ok := parents[d.ID]; !ok {
+			parents[d.ID] = d.Parent
+		}
 		switch {
 		case !IsID(d.ID):
 			bad("department id %q may hold only letters, digits, '-', '_' and '.'", d.ID)
@@ -319,7 +323,7 @@ func (c *Cycle) Validate() error {
 		if d.Parent != "" && !depts[d.Parent] {
 			bad("department %q has unknown parent %q", d.ID, d.Parent)
 		}
-		if c.inLoop(d.ID) {
+		if inLoop(d.ID, parents, len(c.Departments)) {
 			bad("department %q is its own ancestor (the parents form a loop)", d.ID)
 		}
 	}
@@ -422,14 +426,15 @@ func (c *Cycle) Validate() error {
 	return errors.Join(errs...)
 }
 
-// inLoop reports whether walking up from a department comes back to it.
-func (c *Cycle) inLoop(id string) bool {
-	d, _ := c.Department(id)
-	for steps := 0; d.Parent != "" && steps <= len(c.Departments); steps++ {
-		if d.Parent == id {
+// inLoop reports whether walking up from a department comes back to it;
+// parents maps each department to its parent, and n bounds the walk.
+func inLoop(id string, parents map[string]string, n int) bool {
+	p := parents[id]
+	for steps := 0; p != "" && steps <= n; steps++ {
+		if p == id {
 			return true
 		}
-		d, _ = c.Department(d.Parent)
+		p = parents[p]
 	}
 	return false
 }

@@ -29,25 +29,27 @@ const yearBit = 1 << MonthsPerYear
 // the year), and returns an error when the target repeats one of them: the
 // same period twice, or the year next to months.
 func repeatTarget(t Target, mask uint16) (uint16, error) {
-	what := fmt.Sprintf("account %q", t.Account)
-	if t.Account == "" {
-		what = fmt.Sprintf("group %q", t.Group)
+	what := func() string {
+		if t.Account == "" {
+			return fmt.Sprintf("group %q", t.Group)
+		}
+		return fmt.Sprintf("account %q", t.Account)
 	}
 	if t.Period == FullYear {
 		switch {
 		case mask&yearBit != 0:
-			return mask, fmt.Errorf("target for %q on %s is set twice for the year", t.Department, what)
+			return mask, fmt.Errorf("target for %q on %s is set twice for the year", t.Department, what())
 		case mask != 0:
-			return mask, fmt.Errorf("target for %q on %s is set for the year and for months; give one or the other", t.Department, what)
+			return mask, fmt.Errorf("target for %q on %s is set for the year and for months; give one or the other", t.Department, what())
 		}
 		return mask | yearBit, nil
 	}
 	bit := uint16(1) << (t.Period - 1)
 	switch {
 	case mask&bit != 0:
-		return mask, fmt.Errorf("target for %q on %s is set twice for month %d", t.Department, what, t.Period)
+		return mask, fmt.Errorf("target for %q on %s is set twice for month %d", t.Department, what(), t.Period)
 	case mask&yearBit != 0:
-		return mask, fmt.Errorf("target for %q on %s is set for the year and for months; give one or the other", t.Department, what)
+		return mask, fmt.Errorf("target for %q on %s is set for the year and for months; give one or the other", t.Department, what())
 	}
 	return mask | bit, nil
 }
@@ -57,7 +59,7 @@ func repeatTarget(t Target, mask uint16) (uint16, error) {
 // gap register shows both and the bridge counts each amount once.
 func (c *Cycle) repeatedTargets() []error {
 	type key struct{ dept, account, group string }
-	masks := map[key]uint16{}
+	masks := make(map[key]uint16, len(c.Targets))
 	var errs []error
 	for _, t := range c.Targets {
 		if t.Period < 0 || t.Period > MonthsPerYear || (t.Account == "") == (t.Group == "") {
