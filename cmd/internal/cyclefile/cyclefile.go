@@ -308,17 +308,33 @@ func Load(path string) (*File, error) {
 // are opened from fsys (Load passes the cycle file's folder). fsys may be
 // nil for a cycle without ledgers.
 func Parse(name string, data []byte, fsys fs.FS) (*File, error) {
+	return parse(name, data, fsys, true)
+}
+
+// parse is Parse; byLine reads the big tables written one entry a line
+// without the YAML parser (see tables.go).
+func parse(name string, data []byte, fsys fs.FS, byLine bool) (*File, error) {
 	c := &collector{}
 	if len(data) > MaxFileSize {
 		c.add(Problem{File: name, Message: fmt.Sprintf("the file is larger than %d bytes; a cycle file is small", MaxFileSize)})
 		return nil, c.err()
 	}
-	root := parseYAML(name, data, c)
+	d := newDecoder(name, c)
+	doc := data
+	if byLine {
+		d.tables, doc = readLineTables(data)
+	}
+	root := parseYAML(name, doc, c)
+	if root == nil && d.tables != nil {
+		return parse(name, data, fsys, false) // report on the file as written
+	}
 	if root == nil {
 		return nil, c.err()
 	}
-	d := newDecoder(name, c)
 	d.decode(root)
+	if !d.tables.allUsed() {
+		return parse(name, data, fsys, false) // a table was not where its key said
+	}
 	d.checkLedgerSpecs()
 	d.validate()
 	if c.empty() {

@@ -198,6 +198,8 @@ type decoder struct {
 	spec model.Spec
 	// suppress holds engine messages already reported in a clearer way.
 	suppress map[string]bool
+	// tables holds the tables read from their lines, if any.
+	tables lineTables
 }
 
 func newDecoder(name string, c *collector) *decoder {
@@ -478,6 +480,12 @@ func (d *decoder) decode(root *yaml.Node) {
 			c.Lines = v
 		}
 	}
+	if t := d.tables.take(o, "departments"); t != nil {
+		c.Departments = t.departments
+		for i, dep := range t.departments {
+			d.idx.departments[dep.ID] = append(d.idx.departments[dep.ID], t.depItems[i])
+		}
+	}
 	for i, n := range d.list(o.get("departments"), "", "departments") {
 		d.department(i, n)
 	}
@@ -486,6 +494,9 @@ func (d *decoder) decode(root *yaml.Node) {
 	}
 	for i, n := range d.list(o.get("dimensions"), "", "dimensions") {
 		d.dimension(i, n)
+	}
+	if t := d.tables.take(o, "targets"); t != nil {
+		c.Targets, d.idx.targets = t.targets, t.recs
 	}
 	for i, n := range d.list(o.get("targets"), "", "targets") {
 		for _, t := range d.amountEntry(i, n, "target", true) {
@@ -682,6 +693,9 @@ func (d *decoder) priorYear(n *yaml.Node) {
 		{"actuals", "prior-year actual", &d.cycle.PriorActuals},
 		{"plan", "prior-year plan", &d.cycle.PriorPlan},
 	} {
+		if t := d.tables.take(o, part.field); t != nil {
+			*part.to, d.idx.amounts[part.kind] = t.amounts, t.recs
+		}
 		for i, it := range d.list(o.get(part.field), ctx, part.field) {
 			for _, a := range d.amountEntry(i, it, part.kind, false) {
 				*part.to = append(*part.to, engine.Amount{Department: a.department, Account: a.account, Period: a.period, Amount: a.amount})

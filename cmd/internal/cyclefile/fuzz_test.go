@@ -13,7 +13,9 @@ import (
 // FuzzParse feeds arbitrary cycle files to Parse, with three ledgers beside
 // them (the valid test ledger, a small CSV and a small xlsx), and checks that it never
 // panics, that a failure is an *Error listing at most MaxProblems
-// non-empty problems, and that a success passes engine.Cycle.Validate.
+// non-empty problems, that a success passes engine.Cycle.Validate, and
+// that reading tables from their lines changes nothing: the result is the
+// one the YAML parser alone gives.
 func FuzzParse(f *testing.F) {
 	valid, err := os.ReadFile(filepath.Join("testdata", "valid", "cycle.yaml"))
 	if err != nil {
@@ -25,6 +27,9 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add(valid)
 	f.Add([]byte(planningBase + planningValid)) // scenarios, triggers, playbooks, ranges, initiatives, history
+	for _, tc := range lineTableCases {
+		f.Add([]byte(tc.src))
+	}
 	xlsx := xlsxLedger(f, [][]any{
 		{"sales", 6200, 1000.1, 1},
 		{"rnd", "Advertising", "(250.50)", "2026-01"},
@@ -37,6 +42,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := Parse("cycle.yaml", data, fsys)
+		sameAsYAML(t, data, fsys, file, err)
 		if err != nil {
 			checkProblems(t, err)
 			if utf8.Valid(data) && !utf8.ValidString(err.Error()) {
