@@ -6,7 +6,12 @@
 // It covers the formulas aop's templates write and the common functions a
 // department head might type: arithmetic, comparison and text operators with
 // Sheets' precedence, references (A1, $B$2, A1:B3, A:A, 3:3, A2:B,
-// 'Q1 Data'!B2), named ranges, and about sixty functions (see functions).
+// 'Q1 Data'!B2), named ranges, and the 62 functions of the functions table
+// (aggregates with their IF/IFS forms, logic, rounding and other maths,
+// MATCH/INDEX/VLOOKUP/HLOOKUP, IS* tests, and text functions; TEXT knows
+// the formats 0, 0.00, #,##0, #,##0.00 and their percent forms). An unknown
+// function is #NAME?. Arrays ({1,2}, ARRAYFORMULA, spilling), dates and
+// volatile functions are left out.
 //
 // Arithmetic is in float64, as in Sheets. A number result is rounded to 15
 // significant digits, the precision Sheets shows, and written in the
@@ -91,6 +96,9 @@ func (f *Formula) Refs(r Resolver, sheet string) []Ref {
 			add(Ref{Sheet: s, Range: n.rng})
 		case *nameNode:
 			if s, rng, ok := r.Name(n.name); ok {
+				if s == "" {
+					s = sheet
+				}
 				add(Ref{Sheet: s, Range: rng})
 			}
 		case *unaryNode:

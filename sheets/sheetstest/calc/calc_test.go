@@ -548,3 +548,12 @@ func TestFunctionNames(t *testing.T) {
 		assert.Contains(t, names, want)
 	}
 }
+
+func TestRefsNameOnFormulaSheet(t *testing.T) {
+	bk := testBook()
+	bk.names["local"] = Ref{Range: grid.Rect(1, 1, 2, 1)}
+	f, err := Parse("SUM(Local)")
+	require.NoError(t, err)
+	assert.Equal(t, []Ref{{"Calc", grid.Rect(1, 1, 2, 1)}}, f.Refs(bk, "Calc"))
+	assert.Equal(t, n("3.75"), f.Eval(bk, "Calc"))
+}
