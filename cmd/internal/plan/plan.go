@@ -82,7 +82,22 @@ type Round struct {
 	State       RoundState `json:"state"`
 	OpenedAt    time.Time  `json:"opened_at"`
 	ClosedAt    *time.Time `json:"closed_at,omitempty"`
+	// Backend is where the departments fill their plans: .xlsx workbooks
+	// (BackendXLSX) or Google spreadsheets (BackendSheets).
+	Backend Backend `json:"backend"`
 }
+
+// Backend is where a round's departments fill their plans.
+type Backend string
+
+const (
+	// BackendXLSX rounds send .xlsx workbooks through the upload API and
+	// the Excel add-in.
+	BackendXLSX Backend = "xlsx"
+	// BackendSheets rounds run in Google spreadsheets aop creates, shares,
+	// harvests and writes back.
+	BackendSheets Backend = "sheets"
+)
 
 // Status is where a department stands in a round.
 type Status string
@@ -118,6 +133,25 @@ type DepartmentState struct {
 	// Workbook is the blob of the workbook as aop last wrote it for the
 	// department ("" before the first).
 	Workbook string `json:"-"`
+	// Spreadsheet is the department's Google spreadsheet in a sheets round.
+	Spreadsheet Spreadsheet `json:"spreadsheet,omitzero"`
+}
+
+// Spreadsheet is where a department of a sheets round stands in Google.
+type Spreadsheet struct {
+	// Name is the file's name in the shared drive, recorded before the
+	// file is created: a job retried after a crash finds the copy it made
+	// by it instead of copying again.
+	Name string `json:"name,omitempty"`
+	// ID and URL are set once the spreadsheet exists and is shared.
+	ID  string `json:"id,omitempty"`
+	URL string `json:"url,omitempty"`
+	// Checked says the structure check (protections, metadata) passed
+	// this round; it runs once, before the first harvest.
+	Checked bool `json:"structure_checked,omitempty"`
+	// Summary says the read-only Summary tab exists, so later write-backs
+	// write values only.
+	Summary bool `json:"summary_tab,omitempty"`
 }
 
 // SubmissionState is what became of a submission.

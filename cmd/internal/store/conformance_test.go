@@ -68,6 +68,8 @@ var storeCases = []struct {
 	{name: "concurrent_add_submission", run: testConcurrentAddSubmission},
 	{name: "concurrent_once", run: testConcurrentOnce},
 	{name: "no_lost_updates", run: testNoLostUpdates},
+	{name: "quota_slots", run: testQuotaSlots},
+	{name: "concurrent_quota_slots", run: testConcurrentQuotaSlots},
 	// SQLite has one connection, so its transactions cannot deadlock.
 	{name: "deadlock_retried", run: testDeadlockRetried, postgresOnly: true},
 }
@@ -86,7 +88,7 @@ func TestConformance(t *testing.T) {
 		conform(t, store.Postgres, func(t *testing.T) *store.Store {
 			s := openStore(t, db)
 			_, err := s.Pool().Exec(t.Context(), `TRUNCATE blobs, cycles, rounds, submissions, department_states, audit,
-				tokens, nonces, effects, consolidations RESTART IDENTITY CASCADE`)
+				tokens, nonces, effects, consolidations, quota_slots RESTART IDENTITY CASCADE`)
 			require.NoError(t, err)
 			return s
 		})
@@ -196,10 +198,17 @@ func testRounds(t *testing.T, tx plan.Tx) {
 	r1 := newRound(t, tx, "fy26", "sales", "it")
 	r2 := newRound(t, tx, "fy27", "it")
 	r3 := newRound(t, tx, "fy26", "hr")
+	require.Equal(t, plan.BackendXLSX, r1.Backend, "a round without a backend runs on .xlsx")
+	sheets := plan.Round{Cycle: "fy26", Name: "In Google Sheets", Departments: []string{"it"}, Due: at.Add(time.Hour),
+		State: plan.RoundOpen, OpenedAt: at, Backend: plan.BackendSheets}
+	require.NoError(t, tx.CreateRound(ctx, &sheets))
 
 	got, err := tx.Round(ctx, r1.ID)
 	require.NoError(t, err)
 	require.Equal(t, asStored(r1), got)
+	got, err = tx.Round(ctx, sheets.ID)
+	require.NoError(t, err)
+	require.Equal(t, asStored(sheets), got)
 
 	closed := r1
 	closed.State, closed.ClosedAt = plan.RoundClosed, ptr(at.Add(24*time.Hour))
@@ -212,10 +221,10 @@ func testRounds(t *testing.T, tx plan.Tx) {
 
 	list, err := tx.Rounds(ctx, "fy26")
 	require.NoError(t, err)
-	require.Equal(t, []plan.Round{asStored(r3), asStored(r1)}, list, "newest first")
+	require.Equal(t, []plan.Round{asStored(sheets), asStored(r3), asStored(r1)}, list, "newest first")
 	list, err = tx.Rounds(ctx, "")
 	require.NoError(t, err)
-	require.Equal(t, []plan.Round{asStored(r3), asStored(r2), asStored(r1)}, list)
+	require.Equal(t, []plan.Round{asStored(sheets), asStored(r3), asStored(r2), asStored(r1)}, list)
 	list, err = tx.Rounds(ctx, "fy99")
 	require.NoError(t, err)
 	require.Empty(t, list)
@@ -255,8 +264,20 @@ func testDepartmentStates(t *testing.T, tx plan.Tx) {
 	d.UpdatedAt, d.Reminded = stored(d.UpdatedAt), ptr(stored(*d.Reminded))
 	require.Equal(t, d, got)
 
+	d.Spreadsheet = plan.Spreadsheet{Name: "fy26 round 1 it"}
+	require.NoError(t, tx.UpdateDepartmentState(ctx, d), "a spreadsheet being created")
+	got, err = tx.DepartmentState(ctx, r.ID, "it")
+	require.NoError(t, err)
+	require.Equal(t, d, got)
+	d.Spreadsheet = plan.Spreadsheet{Name: "fy26 round 1 it", ID: "1AbC", URL: "https://docs.google.com/spreadsheets/d/1AbC/edit",
+		Checked: true, Summary: true}
+	require.NoError(t, tx.UpdateDepartmentState(ctx, d), "a spreadsheet made, checked, with its Summary tab")
+	got, err = tx.DepartmentState(ctx, r.ID, "it")
+	require.NoError(t, err)
+	require.Equal(t, d, got)
+
 	d = plan.DepartmentState{Round: r.ID, Department: "it", Status: plan.InProgress, UpdatedAt: at.Add(3 * time.Hour)}
-	require.NoError(t, tx.UpdateDepartmentState(ctx, d), "clearing current, comment, reminder and workbook")
+	require.NoError(t, tx.UpdateDepartmentState(ctx, d), "clearing current, comment, reminder, workbook and spreadsheet")
 	got, err = tx.DepartmentState(ctx, r.ID, "it")
 	require.NoError(t, err)
 	d.UpdatedAt = stored(d.UpdatedAt)
@@ -862,3 +883,49 @@ func execSQL(t *testing.T, s *store.Store, q string) {
 }
 
 func postgresDatabase(t *testing.T) string { return pgtest.Database(t, "aop_test") }
+
+// testQuotaSlots checks the GCRA reservation: a bucket hands out now when
+// idle, then times an interval apart, and buckets are apart.
+func testQuotaSlots(t *testing.T, s *store.Store) {
+	ctx := t.Context()
+	now := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	second := time.Second
+	reserve := func(bucket string, at time.Time) time.Time {
+		t.Helper()
+		got, err := s.Reserve(ctx, bucket, at, second)
+		require.NoError(t, err)
+		return got
+	}
+	require.Equal(t, now, reserve("sheets.read.user", now), "an idle bucket sends now")
+	require.Equal(t, now.Add(second), reserve("sheets.read.user", now), "the next waits an interval")
+	require.Equal(t, now.Add(2*second), reserve("sheets.read.user", now.Add(500*time.Millisecond)))
+	require.Equal(t, now, reserve("sheets.write.user", now), "buckets are apart")
+	later := now.Add(time.Hour)
+	require.Equal(t, later, reserve("sheets.read.user", later), "a bucket idle since catches up with now")
+	require.Equal(t, later.Add(second), reserve("sheets.read.user", later))
+	sub := now.Add(123456789 * time.Nanosecond)
+	require.Equal(t, sub.Truncate(time.Microsecond), reserve("fine", sub), "microseconds are kept")
+}
+
+// testConcurrentQuotaSlots books one bucket from many goroutines (many
+// instances, on PostgreSQL): every reservation gets its own slot.
+func testConcurrentQuotaSlots(t *testing.T, s *store.Store) {
+	const n = 24
+	now := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	got := make([]time.Time, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { got[i], errs[i] = s.Reserve(t.Context(), "shared", now, time.Second) })
+	}
+	wg.Wait()
+	seen := map[time.Time]bool{}
+	for i := range n {
+		require.NoError(t, errs[i])
+		require.False(t, seen[got[i]], "slot %s handed out twice", got[i])
+		seen[got[i]] = true
+	}
+	for i := range n {
+		require.True(t, seen[now.Add(time.Duration(i)*time.Second)], "slot %d", i)
+	}
+}

@@ -21,7 +21,7 @@ const versionTable = "aop_schema_version"
 
 // tables are aop's tables; a database with none of them is empty.
 var tables = []string{versionTable, "blobs", "cycles", "rounds", "submissions", "department_states", "audit",
-	"tokens", "nonces", "effects", "consolidations"}
+	"tokens", "nonces", "effects", "consolidations", "quota_slots"}
 
 // SchemaError is Check's answer when the database schema is not the one
 // this binary needs.

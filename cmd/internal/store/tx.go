@@ -90,12 +90,12 @@ func (t *tx) Cycles(ctx context.Context) ([]plan.Cycle, error) {
 	})
 }
 
-const roundColumns = `id, cycle, name, departments, due, state, opened_at, closed_at`
+const roundColumns = `id, cycle, name, departments, due, state, opened_at, closed_at, backend`
 
 func scanRound(r rows, rd *plan.Round) error {
 	var depts []byte
 	if err := r.Scan(&rd.ID, &rd.Cycle, &rd.Name, &depts, timeIn{&rd.Due}, &rd.State, timeIn{&rd.OpenedAt},
-		nullTimeIn{&rd.ClosedAt}); err != nil {
+		nullTimeIn{&rd.ClosedAt}, &rd.Backend); err != nil {
 		return err
 	}
 	return unmarshal(depts, &rd.Departments, "departments of round", rd.ID)
@@ -108,9 +108,12 @@ func (t *tx) CreateRound(ctx context.Context, r *plan.Round) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.row(ctx, `INSERT INTO rounds (cycle, name, departments, due, state, opened_at, closed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		[]any{r.Cycle, r.Name, string(depts), r.Due, string(r.State), r.OpenedAt, nullTime(r.ClosedAt)},
+	if r.Backend == "" {
+		r.Backend = plan.BackendXLSX
+	}
+	_, err = t.row(ctx, `INSERT INTO rounds (cycle, name, departments, due, state, opened_at, closed_at, backend)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		[]any{r.Cycle, r.Name, string(depts), r.Due, string(r.State), r.OpenedAt, nullTime(r.ClosedAt), string(r.Backend)},
 		func(row rows) error { return row.Scan(&r.ID) })
 	if err != nil {
 		return err
@@ -156,11 +159,13 @@ func (t *tx) UpdateRound(ctx context.Context, r plan.Round) error {
 }
 
 const departmentColumns = `round, department, status, locked, COALESCE(current_submission, 0), comment,
-	updated_at, reminded_at, COALESCE(workbook, '')`
+	updated_at, reminded_at, COALESCE(workbook, ''), spreadsheet_name, spreadsheet_id, spreadsheet_url,
+	structure_checked, summary_tab`
 
 func scanDepartment(r rows, d *plan.DepartmentState) error {
+	sp := &d.Spreadsheet
 	return r.Scan(&d.Round, &d.Department, &d.Status, &d.Locked, &d.Current, &d.Comment,
-		timeIn{&d.UpdatedAt}, nullTimeIn{&d.Reminded}, &d.Workbook)
+		timeIn{&d.UpdatedAt}, nullTimeIn{&d.Reminded}, &d.Workbook, &sp.Name, &sp.ID, &sp.URL, &sp.Checked, &sp.Summary)
 }
 
 // DepartmentState returns a department's state in a round.
@@ -183,8 +188,10 @@ func (t *tx) DepartmentStates(ctx context.Context, round int64) ([]plan.Departme
 // UpdateDepartmentState stores a department's state.
 func (t *tx) UpdateDepartmentState(ctx context.Context, s plan.DepartmentState) error {
 	n, err := t.c.exec(ctx, `UPDATE department_states SET status = ?, locked = ?, current_submission = ?, comment = ?,
-		updated_at = ?, reminded_at = ?, workbook = ? WHERE round = ? AND department = ?`,
+		updated_at = ?, reminded_at = ?, workbook = ?, spreadsheet_name = ?, spreadsheet_id = ?, spreadsheet_url = ?,
+		structure_checked = ?, summary_tab = ? WHERE round = ? AND department = ?`,
 		string(s.Status), s.Locked, nullInt(s.Current), s.Comment, s.UpdatedAt, nullTime(s.Reminded), nullString(s.Workbook),
+		s.Spreadsheet.Name, s.Spreadsheet.ID, s.Spreadsheet.URL, s.Spreadsheet.Checked, s.Spreadsheet.Summary,
 		s.Round, s.Department)
 	if err == nil && n == 0 {
 		err = plan.NotFound("department", fmt.Sprintf("%s in round %d", s.Department, s.Round))
