@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 
@@ -78,6 +79,18 @@ type sheetWorkbook struct {
 	Workbook string `json:"workbook"`
 }
 
+// fromSheet reports whether a verified request carries no workbook: in a
+// round that runs in Google Sheets, aop reads the spreadsheet itself. An
+// empty body, or JSON without "workbook", asks for that.
+func fromSheet(c *echo.Context) bool {
+	body, _ := c.Get(signedBodyKey).([]byte)
+	if len(bytes.TrimSpace(body)) == 0 {
+		return true
+	}
+	var w sheetWorkbook
+	return json.Unmarshal(body, &w) == nil && w.Workbook == ""
+}
+
 // signedWorkbook decodes the verified body's workbook.
 func (s *server) signedWorkbook(c *echo.Context) (string, []byte, error) {
 	body, _ := c.Get(signedBodyKey).([]byte)
@@ -108,8 +121,17 @@ func signedRound(c *echo.Context) int64 {
 }
 
 // webhookValidate checks the sheet's workbook and answers the findings at
-// once; nothing is stored.
+// once; nothing is stored. Without a workbook, the department's Google
+// spreadsheet is read.
 func (s *server) webhookValidate(c *echo.Context) error {
+	if fromSheet(c) {
+		a := actorOf(c)
+		h, err := s.svc.ValidateSheet(c.Request().Context(), a, signedRound(c), a.Department)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, validationOf(h))
+	}
 	name, data, err := s.signedWorkbook(c)
 	if err != nil {
 		return err
@@ -129,12 +151,11 @@ type webhookAccepted struct {
 }
 
 // webhookSubmit stores the sheet's workbook as a submission and queues its
-// processing: 202 with the job to poll (GET /api/v1/jobs/{id}).
+// processing: 202 with the job to poll (GET /api/v1/jobs/{id}). Without a
+// workbook, in a round that runs in Google Sheets, it queues the harvest
+// of the department's spreadsheet; the submission appears when the job
+// has read it.
 func (s *server) webhookSubmit(c *echo.Context) error {
-	name, data, err := s.signedWorkbook(c)
-	if err != nil {
-		return err
-	}
 	ctx, a := c.Request().Context(), actorOf(c)
 	// A signed request's nonce is new by construction; the add-on's
 	// requests may carry an Idempotency-Key instead.
@@ -144,6 +165,17 @@ func (s *server) webhookSubmit(c *echo.Context) error {
 		if len(key) > maxIdempotencyKey {
 			return badRequest(idempotencyHeader, "%s must be at most %d characters", idempotencyHeader, maxIdempotencyKey)
 		}
+	}
+	if fromSheet(c) {
+		job, err := s.svc.SubmitSheet(ctx, a, signedRound(c), a.Department, key)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusAccepted, webhookAccepted{Job: job})
+	}
+	name, data, err := s.signedWorkbook(c)
+	if err != nil {
+		return err
 	}
 	sub, err := s.svc.Receive(ctx, a, plan.Upload{Round: signedRound(c), Department: a.Department, Filename: name,
 		Data: data, Source: "webhook", Key: key})

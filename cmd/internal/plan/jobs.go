@@ -20,6 +20,10 @@ func (s *Service) RunJob(ctx context.Context, j Job) error {
 		return err
 	case JobGenerate, JobWriteBack:
 		return s.writeWorkbook(ctx, j)
+	case JobHarvestSheet:
+		return s.harvestSheet(ctx, j)
+	case JobWriteSummary:
+		return s.writeSummaryJob(ctx, j)
 	case JobConsolidate:
 		return s.runConsolidation(ctx, j)
 	case JobRemind:
@@ -77,7 +81,7 @@ func (s *Service) Recover(ctx context.Context) (int, error) {
 			return n, err
 		}
 		for _, d := range states {
-			if d.Workbook != "" {
+			if d.Workbook != "" || d.Spreadsheet.ID != "" {
 				continue
 			}
 			if _, err := s.o.Queue.Enqueue(ctx, generateJob(r.ID, d.Department)); err != nil {
@@ -126,6 +130,9 @@ func (s *Service) writeWorkbook(ctx context.Context, j Job) error {
 	r, c, err := s.roundCycle(ctx, j.Round)
 	if err != nil {
 		return err
+	}
+	if r.Backend == BackendSheets {
+		return s.writeSheet(ctx, j, r, c)
 	}
 	d, err := s.o.Store.DepartmentState(ctx, j.Round, j.Department)
 	if err != nil {
@@ -321,8 +328,15 @@ func (s *Service) runConsolidation(ctx context.Context, j Job) error {
 		return err
 	}
 	books := map[string][]byte{}
+	var sheets []string // departments of a sheets round whose Summary tab to write
 	for _, d := range states {
 		if d.Current == 0 {
+			continue
+		}
+		if r.Backend == BackendSheets {
+			if d.Spreadsheet.ID != "" {
+				sheets = append(sheets, d.Department)
+			}
 			continue
 		}
 		sub, err := s.o.Store.Submission(ctx, d.Current)
@@ -337,7 +351,7 @@ func (s *Service) runConsolidation(ctx context.Context, j Job) error {
 			return err
 		}
 	}
-	return s.o.Store.InTx(ctx, func(tx Tx) error {
+	err = s.o.Store.InTx(ctx, func(tx Tx) error {
 		first, err := tx.Once(ctx, "job/"+j.Key, s.now())
 		if err != nil || !first {
 			return err
@@ -369,8 +383,21 @@ func (s *Service) runConsolidation(ctx context.Context, j Job) error {
 			}
 		}
 		return s.audit(ctx, tx, System, "consolidation.done", r.ID, "", fmt.Sprintf("consolidation %d", run.ID), nil,
-			map[string]any{"submissions": len(subs), "left_out": leftOut, "summary": sum, "written_back": len(books)})
+			map[string]any{"submissions": len(subs), "left_out": leftOut, "summary": sum, "written_back": len(books) + len(sheets)})
 	})
+	if err != nil {
+		return err
+	}
+	// The spreadsheets' Summary tabs, a job each: one department's
+	// trouble with Google delays only its own. A run that crashed after
+	// its commit queues them again when it runs again.
+	for _, dept := range sheets {
+		if _, err := s.o.Queue.Enqueue(ctx, Job{Kind: JobWriteSummary, Key: fmt.Sprintf("summary/%d/%s", j.Consolidation, dept),
+			Round: r.ID, Department: dept, Consolidation: j.Consolidation}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // remind sends reminders to departments of open rounds that have not

@@ -91,6 +91,9 @@ type OpenRound struct {
 	// a workbook (the leaves of the hierarchy).
 	Departments []string  `json:"departments"`
 	Due         time.Time `json:"due"`
+	// Backend is xlsx (the default) or sheets: each department gets a
+	// Google spreadsheet, which needs the service connected to Google.
+	Backend Backend `json:"backend,omitempty"`
 }
 
 // OpenRound opens a collection round and queues the generation of each
@@ -111,8 +114,20 @@ func (s *Service) OpenRound(ctx context.Context, a Actor, o OpenRound) (Round, e
 	if o.Cycle == "" {
 		fields["cycle"] = "required"
 	}
+	switch o.Backend {
+	case "":
+		o.Backend = BackendXLSX
+	case BackendXLSX, BackendSheets:
+	default:
+		fields["backend"] = "xlsx or sheets"
+	}
 	if len(fields) > 0 {
 		return Round{}, &Error{Kind: KindInvalid, Message: "the round is incomplete", Fields: fields}
+	}
+	if o.Backend == BackendSheets && s.o.Spreadsheets == nil {
+		return Round{}, &Error{Kind: KindUnprocessable, Fields: map[string]string{"backend": "Google is not configured"},
+			Message: "this service is not connected to Google Sheets, so a round cannot run there: configure the google section " +
+				"(credentials_file, shared_drive, template) and restart, or open the round with backend xlsx"}
 	}
 	var r Round
 	err := s.o.Store.InTx(ctx, func(tx Tx) error {
@@ -137,7 +152,8 @@ func (s *Service) OpenRound(ctx context.Context, a Actor, o OpenRound) (Round, e
 			}
 			seen[d] = true
 		}
-		r = Round{Cycle: c.ID, Name: o.Name, Departments: slices.Clone(depts), Due: o.Due.UTC().Truncate(time.Microsecond), State: RoundOpen, OpenedAt: s.now()}
+		r = Round{Cycle: c.ID, Name: o.Name, Departments: slices.Clone(depts), Due: o.Due.UTC().Truncate(time.Microsecond), State: RoundOpen, OpenedAt: s.now(),
+			Backend: o.Backend}
 		if err := tx.CreateRound(ctx, &r); err != nil {
 			return err
 		}
@@ -175,6 +191,9 @@ type RoundStatus struct {
 	// date.
 	Late   []string       `json:"late"`
 	Counts map[Status]int `json:"counts"`
+	// Spreadsheets counts the departments of a sheets round whose
+	// spreadsheet exists: the progress of opening it.
+	Spreadsheets int `json:"spreadsheets,omitempty"`
 }
 
 // RoundStatus returns a round's status per department.
@@ -201,6 +220,9 @@ func (s *Service) RoundStatus(ctx context.Context, a Actor, id int64) (RoundStat
 	now := s.now()
 	for _, d := range states {
 		st.Counts[d.Status]++
+		if d.Spreadsheet.ID != "" {
+			st.Spreadsheets++
+		}
 		if now.After(r.Due) && d.Current == 0 {
 			st.Late = append(st.Late, d.Department)
 		}

@@ -80,6 +80,9 @@ type Options struct {
 	Store Store
 	Queue Queue
 	Books Books
+	// Spreadsheets is the Google side, for rounds that run in Google
+	// Sheets; nil when the service is not connected to Google.
+	Spreadsheets Spreadsheets
 	// ParseCycle parses a cycle file (cyclefile.Parse, wired by cmd/aop).
 	ParseCycle func(name string, data []byte) (*engine.Cycle, error)
 	// Key signs webhook secrets; it is the workbook signing key.

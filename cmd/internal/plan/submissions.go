@@ -78,6 +78,12 @@ func (s *Service) Receive(ctx context.Context, a Actor, u Upload) (Submission, e
 // process harvests a Received submission and records the outcome; a
 // submission already processed is returned as it is.
 func (s *Service) process(ctx context.Context, id int64) (Submission, error) {
+	return s.processWith(ctx, id, nil)
+}
+
+// processWith is process with, when refusal is set, the verdict already
+// known (a spreadsheet whose structure check failed) instead of a harvest.
+func (s *Service) processWith(ctx context.Context, id int64, refusal *Harvest) (Submission, error) {
 	sub, err := s.o.Store.Submission(ctx, id)
 	if err != nil || sub.State != Received {
 		return sub, err
@@ -90,7 +96,12 @@ func (s *Service) process(ctx context.Context, id int64) (Submission, error) {
 	if err != nil {
 		return sub, err
 	}
-	h := s.o.Books.Harvest(ctx, c, sub.Filename, data, sub.Department, strconv.FormatInt(sub.Round, 10))
+	var h Harvest
+	if refusal != nil {
+		h = *refusal
+	} else {
+		h = s.o.Books.Harvest(ctx, c, sub.Filename, data, sub.Department, strconv.FormatInt(sub.Round, 10))
+	}
 	err = s.o.Store.InTx(ctx, func(tx Tx) error {
 		cur, err := tx.Submission(ctx, id)
 		if err != nil || cur.State != Received {
@@ -413,6 +424,9 @@ func (s *Service) Download(ctx context.Context, a Actor, round int64, dept strin
 	d, err := s.o.Store.DepartmentState(ctx, round, dept)
 	if err != nil {
 		return nil, "", err
+	}
+	if d.Workbook == "" && d.Spreadsheet.URL != "" {
+		return nil, "", Errorf(KindNotFound, "round %d runs in Google Sheets: the plan of %s is at %s", round, dept, d.Spreadsheet.URL)
 	}
 	if d.Workbook == "" {
 		return nil, "", Errorf(KindNotFound, "the workbook of %s in round %d is not written yet; try again in a moment", dept, round)
