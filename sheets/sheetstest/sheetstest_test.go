@@ -148,3 +148,29 @@ func TestDriveCopyAndSharing(t *testing.T) {
 	ge := apiErr(t, err, 403)
 	assert.Contains(t, ge.Message, "Service Accounts do not have storage quota")
 }
+
+func TestFormulasEvaluateLazily(t *testing.T) {
+	s := newServer(t, Options{})
+	book := newBook(t, s, "Input", "Summary")
+	api := sheetsFor(t, s, finance)
+	id := book.SpreadsheetId
+	_, err := api.Spreadsheets.Values.BatchUpdate(id, &sheets.BatchUpdateValuesRequest{
+		ValueInputOption: "USER_ENTERED",
+		Data: []*sheets.ValueRange{
+			{Range: "Input!A1:A3", Values: [][]any{{10}, {"20"}, {"=A1+A2"}}},
+			{Range: "Summary!A1:B2", Values: [][]any{{"=SUM(Input!A1:A3)", "=B2"}, {"=1/0", "=B1"}}},
+		},
+	}).Do()
+	require.NoError(t, err)
+	get := func(render string) [][]any {
+		r, err := api.Spreadsheets.Values.Get(id, "Summary!A1:B2").ValueRenderOption(render).Do()
+		require.NoError(t, err)
+		return r.Values
+	}
+	assert.Equal(t, [][]any{{60.0, "#REF!"}, {"#DIV/0!", "#REF!"}}, get("UNFORMATTED_VALUE"))
+	assert.Equal(t, [][]any{{"=SUM(Input!A1:A3)", "=B2"}, {"=1/0", "=B1"}}, get("FORMULA"))
+	// A write drops the cached results.
+	_, err = api.Spreadsheets.Values.Update(id, "Input!A1", &sheets.ValueRange{Values: [][]any{{15}}}).ValueInputOption("RAW").Do()
+	require.NoError(t, err)
+	assert.Equal(t, "70", get("FORMATTED_VALUE")[0][0])
+}
