@@ -3,6 +3,7 @@ package sheetstest
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"google.golang.org/api/sheets/v4"
@@ -176,7 +177,9 @@ type Seeded struct {
 
 // Seed creates what aop needs to run against the emulator: a shared drive
 // with the service account as a member, a master template spreadsheet in
-// it, and a key file for the service account.
+// it, and a key file for the service account. A drive and template of the
+// same names that already exist (a state file from an earlier run) are
+// reused; the key is new each time.
 func (s *Server) Seed(o SeedOptions) (Seeded, error) {
 	if o.ServiceAccount == "" {
 		o.ServiceAccount = "aop@aop-emulator" + serviceAccountSuffix
@@ -194,17 +197,49 @@ func (s *Server) Seed(o SeedOptions) (Seeded, error) {
 	for m, r := range o.Members {
 		members[m] = r
 	}
-	driveID, err := s.CreateSharedDrive(o.DriveName, members)
-	if err != nil {
-		return Seeded{}, err
+	driveID, tid := s.findSeeded(o.DriveName, o.TemplateTitle)
+	if driveID == "" {
+		var err error
+		if driveID, err = s.CreateSharedDrive(o.DriveName, members); err != nil {
+			return Seeded{}, err
+		}
+	} else {
+		for m, r := range members {
+			if err := s.AddDriveMember(driveID, m, r); err != nil {
+				return Seeded{}, err
+			}
+		}
 	}
-	tid, err := s.CreateSpreadsheetIn("", driveID, o.TemplateTitle)
-	if err != nil {
-		return Seeded{}, err
+	if tid == "" {
+		var err error
+		if tid, err = s.CreateSpreadsheetIn("", driveID, o.TemplateTitle); err != nil {
+			return Seeded{}, err
+		}
 	}
 	key, err := s.ServiceAccountKey(o.ServiceAccount, o.KeyBaseURL)
 	if err != nil {
 		return Seeded{}, err
 	}
 	return Seeded{DriveID: driveID, TemplateID: tid, ServiceAccount: o.ServiceAccount, Key: key}, nil
+}
+
+// findSeeded finds a shared drive by name and a spreadsheet in its root by
+// title.
+func (s *Server) findSeeded(driveName, title string) (driveID, templateID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, d := range s.st.Drives {
+		if d.Name == driveName && (driveID == "" || id < driveID) {
+			driveID = id
+		}
+	}
+	if driveID == "" {
+		return "", ""
+	}
+	for id, f := range s.st.Files {
+		if f.Sheet != nil && !f.Trashed && f.Name == title && slices.Contains(f.Parents, driveID) && (templateID == "" || id < templateID) {
+			templateID = id
+		}
+	}
+	return driveID, templateID
 }
