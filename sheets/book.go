@@ -26,6 +26,11 @@ type NewSpreadsheet struct {
 	// Share is the e-mail address of the person who fills it in (writer);
 	// empty shares with nobody.
 	Share string
+	// Resume says an earlier Create of this name may have run (its job
+	// crashed or timed out): the copy is looked up by name first and, when
+	// found, finished (a render already applied is recognised by its sheet
+	// ids) instead of copied again. One more request, a Drive list.
+	Resume bool
 }
 
 // Create makes a spreadsheet in three requests: a Drive copy of the
@@ -38,11 +43,24 @@ func (c *Client) Create(ctx context.Context, n NewSpreadsheet) (Spreadsheet, err
 	if err != nil {
 		return Spreadsheet{}, err
 	}
-	id, err := c.copyTemplate(ctx, n.Name)
-	if err != nil {
-		return Spreadsheet{}, err
+	var id string
+	if n.Resume {
+		err := c.call(ctx, Drive, func(ctx context.Context, _ bool) error {
+			var err error
+			id, err = c.find(ctx, n.Name)
+			return err
+		})
+		if err != nil {
+			return Spreadsheet{}, fmt.Errorf("sheets: look for %q: %w", n.Name, err)
+		}
 	}
-	if err := c.apply(ctx, id, reqs); err != nil {
+	resumed := id != ""
+	if !resumed {
+		if id, err = c.copyTemplate(ctx, n.Name); err != nil {
+			return Spreadsheet{}, err
+		}
+	}
+	if err := c.apply(ctx, id, reqs, resumed); err != nil {
 		return Spreadsheet{ID: id, URL: URL(id)}, fmt.Errorf("sheets: render %q: %w", n.Name, err)
 	}
 	if n.Share != "" {
@@ -105,11 +123,12 @@ func (c *Client) find(ctx context.Context, name string) (string, error) {
 }
 
 // apply sends structural requests in one batchUpdate. A retry that finds
-// its ids taken was applied before its answer was lost.
-func (c *Client) apply(ctx context.Context, id string, reqs []*sheetsv4.Request) error {
+// its ids taken was applied before its answer was lost, as was a resumed
+// creation's.
+func (c *Client) apply(ctx context.Context, id string, reqs []*sheetsv4.Request, resumed bool) error {
 	return c.call(ctx, Write, func(ctx context.Context, again bool) error {
 		_, err := c.sheets.Spreadsheets.BatchUpdate(id, &sheetsv4.BatchUpdateSpreadsheetRequest{Requests: reqs}).Context(ctx).Do()
-		if again && alreadyExists(err) {
+		if (again || resumed) && alreadyExists(err) {
 			return nil
 		}
 		return err

@@ -13,6 +13,7 @@ import (
 	"aop/engine/grid"
 	"aop/engine/model"
 	"aop/excel"
+	"aop/sheets"
 	"aop/templates"
 )
 
@@ -81,7 +82,17 @@ func (b *xlsxBooks) Harvest(ctx context.Context, c *engine.Cycle, name string, d
 	if err != nil {
 		return plan.Harvest{Refused: true, Problem: "template", Findings: []engine.Finding{{Level: engine.Error, Message: err.Error()}}}
 	}
-	r := h.Bytes(ctx, name, data, dept)
+	var r *harvest.Result
+	if sheetsValues(data) {
+		wb, err := sheets.DecodeValues(data)
+		if err != nil {
+			return plan.Harvest{Refused: true, Problem: "corrupt", Findings: []engine.Finding{{Level: engine.Error,
+				Message: "the values read from the spreadsheet could not be decoded: " + err.Error()}}}
+		}
+		r = h.Workbook(name, wb, dept)
+	} else {
+		r = h.Bytes(ctx, name, data, dept)
+	}
 	out := plan.Harvest{Refused: r.Status == harvest.Refused, Problem: r.Problem, Findings: r.Findings, Records: r.Records, Submission: r.Submission}
 	if !out.Refused && r.Identity.Round != round {
 		got := r.Identity.Round
@@ -92,6 +103,14 @@ func (b *xlsxBooks) Harvest(ctx context.Context, c *engine.Cycle, name string, d
 			Message: "this workbook is of round " + got + ", not round " + round + "; download this round's workbook and type your plan there"}}}
 	}
 	return out
+}
+
+// sheetsValues reports whether a submission's bytes are the values read
+// from a Google spreadsheet (a values.batchGet answer, JSON) rather than
+// an .xlsx file (a zip).
+func sheetsValues(data []byte) bool {
+	data = bytes.TrimLeft(data, " \t\r\n")
+	return len(data) > 0 && data[0] == '{'
 }
 
 func (b *xlsxBooks) Generate(c *engine.Cycle, w plan.Workbook) ([]byte, error) {

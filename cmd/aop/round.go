@@ -142,6 +142,7 @@ func roundCommand(e *env) *cli.Command {
 					&cli.StringFlag{Name: "name", Usage: "the round's name, e.g. \"First draft\"", Required: true},
 					&cli.StringFlag{Name: "due", Usage: "the due date: 2026-12-15 (end of that day, UTC) or an RFC 3339 time", Required: true},
 					&cli.StringSliceFlag{Name: "department", Usage: "a department asked to submit (repeat; default all that fill a workbook)"},
+					&cli.StringFlag{Name: "backend", Usage: "xlsx (workbooks) or sheets (a Google spreadsheet per department; the service needs its google section)", Value: "xlsx"},
 				},
 				Action: func(ctx context.Context, cmd *cli.Command) error {
 					c, err := newClient(e, cmd)
@@ -154,10 +155,13 @@ func roundCommand(e *env) *cli.Command {
 					}
 					var r plan.Round
 					if err := c.json(ctx, "POST", "/api/v1/rounds", plan.OpenRound{Cycle: cmd.String("cycle"), Name: cmd.String("name"),
-						Departments: cmd.StringSlice("department"), Due: due}, &r); err != nil {
+						Departments: cmd.StringSlice("department"), Due: due, Backend: plan.Backend(cmd.String("backend"))}, &r); err != nil {
 						return err
 					}
 					fmt.Fprintf(e.stdout, "opened round %d (%s) of %s for %d departments, due %s\n", r.ID, r.Name, r.Cycle, len(r.Departments), r.Due.Format(time.RFC3339))
+					if r.Backend == plan.BackendSheets {
+						fmt.Fprintf(e.stdout, "the departments' Google spreadsheets are being created and shared; `aop round status %d` shows them\n", r.ID)
+					}
 					return nil
 				},
 			},
@@ -255,6 +259,13 @@ func printStatus(w io.Writer, st plan.RoundStatus, now time.Time) {
 			sub = fmt.Sprintf("#%d", d.Current)
 		}
 		note := d.Comment
+		if r.Backend == plan.BackendSheets {
+			link := "spreadsheet being created"
+			if d.Spreadsheet.URL != "" {
+				link = d.Spreadsheet.URL
+			}
+			note = strings.TrimSpace(link + " " + note)
+		}
 		if late[d.Department] {
 			note = strings.TrimSpace("LATE " + note)
 		}
@@ -268,6 +279,9 @@ func printStatus(w io.Writer, st plan.RoundStatus, now time.Time) {
 		}
 	}
 	fmt.Fprintf(w, "\n%d departments: %s; %d late\n", len(st.Departments), strings.Join(parts, ", "), len(st.Late))
+	if r.Backend == plan.BackendSheets {
+		fmt.Fprintf(w, "%d of %d spreadsheets created\n", st.Spreadsheets, len(st.Departments))
+	}
 }
 
 // days writes a duration as days and hours ("6d 23h"), or hours and minutes

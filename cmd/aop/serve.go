@@ -197,8 +197,18 @@ func open(ctx context.Context, e *env, configPath string) (*service, error) {
 		return fail(err)
 	}
 	books := newXLSXBooks(key)
+	var spreadsheets plan.Spreadsheets
+	if cfg.Google.Enabled() {
+		g, err := newSheetsBooks(ctx, cfg.Google, books, st)
+		if err != nil {
+			return fail(fmt.Errorf("google: %w", err))
+		}
+		spreadsheets = g
+		log.Info("rounds may run in Google Sheets", "endpoint", cfg.Google.Endpoint, "shared_drive", cfg.Google.SharedDrive,
+			"template", cfg.Google.Template)
+	}
 	svc = plan.New(plan.Options{
-		Store: st, Queue: q, Books: books, Key: key, Log: log, ParseCycle: books.parseCycle,
+		Store: st, Queue: q, Books: books, Spreadsheets: spreadsheets, Key: key, Log: log, ParseCycle: books.parseCycle,
 		WebhookWindow: cfg.WebhookWindow.Std(), RemindLead: cfg.Reminders.LeadTime.Std(), PublicURL: cfg.PublicURL,
 		Processed: func(st plan.SubmissionState) { submissions.WithLabelValues(string(st)).Inc() },
 	})

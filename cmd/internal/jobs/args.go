@@ -22,16 +22,17 @@ type args struct {
 	Department    string `json:"department,omitempty"`
 	Submission    int64  `json:"submission,omitempty"`
 	Consolidation int64  `json:"consolidation,omitempty"`
+	By            string `json:"by,omitempty"`
 }
 
 func newArgs(j plan.Job) args {
 	return args{JobKind: j.Kind, Key: j.Key, Round: j.Round, Department: j.Department,
-		Submission: j.Submission, Consolidation: j.Consolidation}
+		Submission: j.Submission, Consolidation: j.Consolidation, By: j.By}
 }
 
 func (a args) job() plan.Job {
 	return plan.Job{Kind: a.JobKind, Key: a.Key, Round: a.Round, Department: a.Department,
-		Submission: a.Submission, Consolidation: a.Consolidation}
+		Submission: a.Submission, Consolidation: a.Consolidation, By: a.By}
 }
 
 // Kind is River's kind of the job.
