@@ -15,7 +15,12 @@ type cells struct {
 	rows []row
 	n    int
 	// spare is room reserved by Grow that new rows take their cells from.
+	// A row appended after the last one takes all of it, and gives back
+	// what it did not fill when the next row is appended: rows stored in
+	// order share one allocation without knowing their lengths.
 	spare []colCell
+	// open is the number of the row holding the spare room, or 0.
+	open int
 }
 
 type row struct {
@@ -93,9 +98,9 @@ func (cs *cells) set(at Ref, c Cell) {
 			return
 		}
 		if i == len(cs.rows) {
-			cs.rows = append(cs.rows, row{num: at.Row, cells: cs.newRow(i)})
+			cs.rows = append(cs.rows, row{num: at.Row, cells: cs.newRow(i, at.Row)})
 		} else {
-			cs.rows = slices.Insert(cs.rows, i, row{num: at.Row, cells: cs.newRow(i)})
+			cs.rows = slices.Insert(cs.rows, i, row{num: at.Row, cells: cs.newRow(i, at.Row)})
 		}
 	}
 	r := &cs.rows[i]
@@ -119,19 +124,36 @@ func (cs *cells) set(at Ref, c Cell) {
 	}
 }
 
-// newRow returns the empty cells of a row inserted at index i, with room
-// for as many cells as the row before it holds.
-func (cs *cells) newRow(i int) []colCell {
+// newRow returns the empty cells of row num, to be inserted at index i:
+// all the spare room when the row comes last, else room for as many cells
+// as the row before it holds.
+func (cs *cells) newRow(i, num int) []colCell {
+	last := i == len(cs.rows)
+	if last {
+		cs.closeOpen()
+	}
+	if last && len(cs.spare) > 0 {
+		c := cs.spare[:0]
+		cs.spare, cs.open = nil, num
+		return c
+	}
 	want := 8
 	if i > 0 {
 		want = len(cs.rows[i-1].cells)
 	}
-	if len(cs.spare) >= want {
-		c := cs.spare[:0:want]
-		cs.spare = cs.spare[want:]
-		return c
-	}
 	return make([]colCell, 0, want)
+}
+
+// closeOpen ends the open row's hold on the spare room: the row keeps
+// what it filled, and the rest is spare again.
+func (cs *cells) closeOpen() {
+	if n := len(cs.rows); cs.open != 0 && n > 0 && cs.rows[n-1].num == cs.open {
+		r := &cs.rows[n-1]
+		k := len(r.cells)
+		cs.spare = r.cells[k:cap(r.cells)]
+		r.cells = r.cells[:k:k]
+	}
+	cs.open = 0
 }
 
 // Set stores a cell. Setting the zero Cell removes it.
@@ -212,6 +234,7 @@ func (s *Sheet) Refs() []Ref {
 // first batch) stores them in one allocation. It is only a hint: it changes
 // no cell.
 func (s *Sheet) Grow(n int) {
+	s.cells.closeOpen()
 	if n > len(s.cells.spare) {
 		s.cells.spare = make([]colCell, n)
 	}

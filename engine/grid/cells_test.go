@@ -19,6 +19,9 @@ func TestCellsAgainstMap(t *testing.T) {
 		}
 		model := map[Ref]Cell{}
 		for step := range 400 {
+			if rng.IntN(50) == 0 { // room reserved while a row holds the spare room
+				s.Grow(rng.IntN(40))
+			}
 			at := Ref{Row: 1 + rng.IntN(30), Col: 1 + rng.IntN(12)}
 			if step%3 == 0 { // mostly appends, as readers do
 				at = Ref{Row: 30 + step, Col: 1 + step%5}
