@@ -39,17 +39,34 @@ func FuzzRead(f *testing.F) {
 }
 
 // FuzzSheetXML feeds arbitrary worksheet XML straight to the scanner, which
-// the zip layer's checksums would otherwise shield from most mutations.
+// the zip layer's checksums would otherwise shield from most mutations, and
+// checks that the fast path for plain cells reads what the general path
+// reads, failing the same way.
 func FuzzSheetXML(f *testing.F) {
 	f.Add([]byte(sheetXML(`<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><f t="shared" ref="B1:C2" si="0">$A1+A$1+SUM(1:1)+A:B</f><v>1</v></c><c><f t="shared" si="0"/><v>2</v></c></row>`)))
 	f.Add([]byte(sheetXML(`<x:row><x:c t="inlineStr"><x:is><x:r><x:t>&lt;a&#x41;&#66;_xD83D__xDE00_</x:t></x:r><x:rPh><x:t>b</x:t></x:rPh></x:is></x:c><c t="d"><v>2024-01-02T03:04:05Z</v></c></x:row>`)))
 	f.Add([]byte("<worksheet><sheetData><row r=\"2\"><c t=\"str\"><v><![CDATA[a\r\nb]]><!--c--></v></c></row></sheetData><mergeCells><mergeCell ref=\"A1:B2\"/></mergeCells></worksheet>"))
+	f.Add([]byte(sheetXML(`<row r="1"><c r="A1" s="1"><v>1.5</v></c><c r="B1" t="s"><v>0</v></c><c r="C1" s="2"></c><c r="D1"/>` +
+		`<c r="E1"><f>SUM(A1:B1)</f><v>3</v></c><c r="F1" t="str"><f>A1</f></c><c t="n" r="G1"><v>x</v></c></row>`)))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		cells := 0
-		r := &sheetReader{s: newScanner(context.Background(), nil, ""), sst: []string{"a", ""}, formulas: true,
-			cells: &cells, maxCells: 100000, expand: 1 << 20, maxExpand: 1 << 20}
-		s := grid.New().AddSheet("S")
-		if err := r.read(data, "sheet.xml", s); err != nil {
+		formulas := len(data)%2 == 0
+		read := func(general bool) (*grid.Sheet, error) {
+			cells := 0
+			r := &sheetReader{s: newScanner(context.Background(), nil, ""), sst: []string{"a", ""}, formulas: formulas,
+				cells: &cells, maxCells: 100000, expand: 1 << 20, maxExpand: 1 << 20, general: general}
+			s := grid.New().AddSheet("S")
+			return s, r.read(data, "sheet.xml", s)
+		}
+		s, err := read(false)
+		// The fast path for plain cells reads what the general path reads.
+		gs, gerr := read(true)
+		if (err == nil) != (gerr == nil) || (err != nil && err.Error() != gerr.Error()) {
+			t.Fatalf("error %v, read by the general path %v", err, gerr)
+		}
+		if err == nil && !sameCells(s, gs) {
+			t.Fatalf("cells differ from the general path's")
+		}
+		if err != nil {
 			var fe *FileError
 			if !errors.As(err, &fe) {
 				t.Fatalf("error is not a *FileError: %v", err)
@@ -130,4 +147,22 @@ func checkSheet(t *testing.T, s *grid.Sheet) {
 			t.Fatalf("merge %v is off the sheet", m)
 		}
 	}
+}
+
+// sameCells reports whether two sheets hold the same cells and merges.
+func sameCells(a, b *grid.Sheet) bool {
+	if a.Len() != b.Len() || len(a.Merges) != len(b.Merges) {
+		return false
+	}
+	for at, c := range a.All() {
+		if b.Cell(at) != c {
+			return false
+		}
+	}
+	for i := range a.Merges {
+		if a.Merges[i] != b.Merges[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -2,6 +2,7 @@ package xlsxread
 
 import (
 	"bytes"
+	"cmp"
 	"io"
 	"strconv"
 	"strings"
@@ -84,6 +85,9 @@ type sheetReader struct {
 	// shared formulas may take in all sheets.
 	expand, maxExpand int64
 
+	// general turns fastCell off, for tests that compare both ways.
+	general bool
+
 	sheet     *grid.Sheet
 	row, col  int // current row, column of the last cell
 	arena     []byte
@@ -91,6 +95,28 @@ type sheetReader struct {
 	shared    map[int]sharedFormula
 	followers []follower
 	ftmp      []byte
+}
+
+// spare returns the reader with its buffers kept for the next workbook
+// and everything else dropped, or nil when its buffers are too large to
+// keep.
+func (r *sheetReader) spare() *sheetReader {
+	if r == nil || cap(r.arena) > maxSpareBuf || cap(r.pend) > flushCells || cap(r.followers) > flushCells ||
+		cap(r.ftmp) > maxSpareBuf || cap(r.s.scratch) > maxSpareBuf || cap(r.s.abuf) > maxSpareBuf {
+		return nil
+	}
+	s := r.s
+	*s = scanner{attrs: s.attrs[:0], stack: s.stack[:0], scratch: s.scratch[:0], abuf: s.abuf[:0]}
+	if cap(s.attrs) > 1<<10 || cap(s.stack) > 1<<10 { // a hostile part's
+		s.attrs, s.stack = nil, nil
+	}
+	shared := r.shared
+	if len(shared) > 1<<10 {
+		shared = nil
+	}
+	clear(shared)
+	*r = sheetReader{s: s, arena: r.arena[:0], pend: r.pend[:0], shared: shared, followers: r.followers[:0], ftmp: r.ftmp[:0]}
+	return r
 }
 
 // read reads one worksheet part into sheet.
@@ -116,6 +142,15 @@ func (r *sheetReader) read(b []byte, part string, sheet *grid.Sheet) error {
 	clear(r.shared)
 	inData := false
 	for {
+		if inData && !r.general {
+			ok, err := r.fastCell()
+			if err != nil {
+				return err
+			}
+			if ok {
+				continue
+			}
+		}
 		err := s.next()
 		if err == io.EOF {
 			break
@@ -233,18 +268,9 @@ func (r *sheetReader) cell() error {
 			typ = t
 		}
 	}
-	if !hasRef {
-		if r.row == 0 {
-			r.row = 1
-		}
-		if r.col >= grid.MaxCols {
-			return r.errorf("more than %d columns in row %d", grid.MaxCols, r.row)
-		}
-		at = grid.Ref{Row: r.row, Col: r.col + 1}
-	}
-	r.col = at.Col
-	if s.kind == tokEmpty {
-		return nil
+	at, err := r.place(at, hasRef)
+	if err != nil || s.kind == tokEmpty {
+		return err
 	}
 
 	p := pending{ref: at, src: srcArena, vOff: noText, vEnd: noText, fOff: noText, fEnd: noText}
@@ -341,6 +367,180 @@ func (r *sheetReader) cell() error {
 		return nil // an empty string is an empty cell
 	}
 	return r.store(&p)
+}
+
+// place returns where a cell goes: at when its tag gave a reference,
+// else the column after the last cell of the row, which becomes the last.
+func (r *sheetReader) place(at grid.Ref, hasRef bool) (grid.Ref, error) {
+	if !hasRef {
+		if r.row == 0 {
+			r.row = 1
+		}
+		if r.col >= grid.MaxCols {
+			return at, r.errorf("more than %d columns in row %d", grid.MaxCols, r.row)
+		}
+		at = grid.Ref{Row: r.row, Col: r.col + 1}
+	}
+	r.col = at.Col
+	return at, nil
+}
+
+// fastCell reads the commonest cells of sheetData without the general
+// tokenizer: a <c> tag without prefixes whose attributes are double-quoted
+// and free of entities, holding nothing, or a <v> value without entities
+// or carriage returns, and (when formulas are not read) before or after
+// it a formula tag without attributes. It reports false, having consumed
+// nothing, for anything else, which the general path reads. Problems are
+// reported as the general path reports them, at the same byte.
+func (r *sheetReader) fastCell() (bool, error) {
+	s := r.s
+	b := s.b
+	i := bytes.IndexByte(b[s.pos:], '<')
+	if i < 0 {
+		return false, nil
+	}
+	q := s.pos + i + 3
+	if q >= len(b) || b[q-2] != 'c' || b[q-1] != ' ' {
+		return false, nil
+	}
+	// The tag: remember the r and t attributes in the order given.
+	var ref, typ []byte
+	refFirst := false
+	for {
+		for q < len(b) && b[q] == ' ' {
+			q++
+		}
+		if q >= len(b) {
+			return false, nil
+		}
+		if b[q] == '>' || b[q] == '/' {
+			break
+		}
+		n := q
+		for q < len(b) && (b[q] >= 'a' && b[q] <= 'z' || b[q] >= 'A' && b[q] <= 'Z') {
+			q++
+		}
+		if q == n || q+1 >= len(b) || b[q] != '=' || b[q+1] != '"' {
+			return false, nil
+		}
+		name := b[n:q]
+		q += 2
+		e := bytes.IndexByte(b[q:], '"')
+		if e < 0 || bytes.IndexByte(b[q:q+e], '&') >= 0 {
+			return false, nil
+		}
+		switch string(name) {
+		case "r":
+			if ref != nil {
+				return false, nil
+			}
+			ref, refFirst = b[q:q+e], typ == nil
+		case "t":
+			if typ != nil {
+				return false, nil
+			}
+			typ = b[q : q+e]
+		}
+		q += e + 1
+	}
+	empty := b[q] == '/'
+	if empty {
+		if q+1 >= len(b) || b[q+1] != '>' {
+			return false, nil
+		}
+		q++
+	}
+	q++
+	afterTag := q
+	// The content: formulas skipped, at most one value.
+	var text []byte
+	valueAt := -1 // where the general path reports a bad value
+	if !empty {
+		for {
+			rest := b[q:]
+			if bytes.HasPrefix(rest, []byte("</c>")) {
+				q += 4
+				break
+			}
+			var tag byte
+			switch {
+			case bytes.HasPrefix(rest, []byte("<v>")) && text == nil:
+				tag = 'v'
+			case bytes.HasPrefix(rest, []byte("<f>")) && !r.formulas:
+				tag = 'f'
+			default:
+				return false, nil
+			}
+			t := q + 3
+			j := bytes.IndexByte(b[t:], '<')
+			if j < 0 || !bytes.HasPrefix(b[t+j:], []byte{'<', '/', tag, '>'}) {
+				return false, nil
+			}
+			if tag == 'v' {
+				text = b[t : t+j]
+				if bytes.IndexByte(text, '&') >= 0 || bytes.IndexByte(text, '\r') >= 0 {
+					return false, nil
+				}
+				valueAt = t + j + 4
+				if q == afterTag && bytes.HasPrefix(b[valueAt:], []byte("</c>")) {
+					valueAt = afterTag
+				}
+			}
+			q = t + j + 4
+		}
+	}
+	if err := s.tick(); err != nil {
+		return true, err
+	}
+
+	s.pos = afterTag
+	var at grid.Ref
+	kind := typeNumber
+	readRef := func() error {
+		var ok bool
+		if at, ok = parseCellRef(ref); !ok {
+			return r.errorf("cell reference %q is not a cell of the sheet's %d rows and %d columns", clip(ref), grid.MaxRows, grid.MaxCols)
+		}
+		return nil
+	}
+	readType := func() error {
+		var ok bool
+		if kind, ok = parseCellType(typ); !ok {
+			return r.errorf("unknown cell type %q", clip(typ))
+		}
+		return nil
+	}
+	var err error
+	switch {
+	case ref != nil && typ != nil && refFirst:
+		err = cmp.Or(readRef(), readType())
+	case ref != nil && typ != nil:
+		err = cmp.Or(readType(), readRef())
+	case ref != nil:
+		err = readRef()
+	case typ != nil:
+		err = readType()
+	}
+	if err != nil {
+		return true, err
+	}
+	if at, err = r.place(at, ref != nil); err != nil {
+		return true, err
+	}
+	if text != nil {
+		s.pos = valueAt
+		p := pending{ref: at, src: srcArena, vOff: noText, vEnd: noText, fOff: noText, fEnd: noText}
+		if err := r.value(&p, kind, text); err != nil {
+			return true, err
+		}
+		if p.kind != grid.Empty {
+			if err := r.store(&p); err != nil {
+				return true, err
+			}
+		}
+	}
+	s.pos = q
+	return true, nil
 }
 
 // fastValue reads the commonest cell body, "<v>text</v></c>" without

@@ -285,16 +285,15 @@ func (p *pkg) readWorkbook(opts Options) (*grid.Workbook, error) {
 		}
 	}
 	cells := 0
-	r := &sheetReader{
-		s:         newScanner(p.ctx, nil, ""),
-		sst:       sst,
-		formulas:  opts.Formulas,
-		date1904:  wb.Date1904,
-		cells:     &cells,
-		maxCells:  p.lim.MaxCells,
-		expand:    p.lim.MaxTotalSize,
-		maxExpand: p.lim.MaxTotalSize,
+	r := p.sheets
+	if r == nil {
+		r = &sheetReader{s: newScanner(p.ctx, nil, "")}
+		p.sheets = r
 	}
+	r.s.ctx, r.s.done = p.ctx, p.ctx.Done()
+	r.sst, r.formulas, r.date1904 = sst, opts.Formulas, wb.Date1904
+	r.cells, r.maxCells = &cells, p.lim.MaxCells
+	r.expand, r.maxExpand = p.lim.MaxTotalSize, p.lim.MaxTotalSize
 	for _, e := range entries {
 		if !e.parse {
 			continue

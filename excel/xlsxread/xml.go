@@ -98,13 +98,8 @@ func (s *scanner) top() []byte { return s.bytes(s.stack[len(s.stack)-1]) }
 // of the part (an error if elements are still open), a *FileError for
 // malformed XML, or the context's error once it is cancelled.
 func (s *scanner) next() error {
-	s.ticks++
-	if s.ticks&1023 == 0 && s.done != nil {
-		select {
-		case <-s.done:
-			return s.ctx.Err()
-		default:
-		}
+	if err := s.tick(); err != nil {
+		return err
 	}
 	for {
 		i := bytes.IndexByte(s.b[s.pos:], '<')
@@ -134,6 +129,20 @@ func (s *scanner) next() error {
 			return s.startTag()
 		}
 	}
+}
+
+// tick counts a token read, and returns the context's error once it is
+// cancelled (looked at every 1024 tokens).
+func (s *scanner) tick() error {
+	s.ticks++
+	if s.ticks&1023 == 0 && s.done != nil {
+		select {
+		case <-s.done:
+			return s.ctx.Err()
+		default:
+		}
+	}
+	return nil
 }
 
 // skipMarkup skips a comment or CDATA section at s.pos and refuses any other

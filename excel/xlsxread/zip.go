@@ -38,6 +38,9 @@ type pkg struct {
 	total int64 // bytes inflated so far
 	buf   []byte
 	flate io.ReadCloser
+	// sheets is the worksheet reader, whose buffers are kept for the next
+	// file.
+	sheets *sheetReader
 }
 
 // partKey normalises a zip entry or part name for lookup: backslashes become
@@ -75,7 +78,7 @@ func openPackage(ctx context.Context, data []byte, lim Limits) (*pkg, error) {
 	}
 	p := &pkg{ctx: ctx, data: data, zr: zr, lim: lim, files: make(map[string]*zip.File, len(zr.File))}
 	if sp, ok := spares.Get().(*spare); ok {
-		p.flate, p.buf = sp.flate, sp.buf
+		p.flate, p.buf, p.sheets = sp.flate, sp.buf, sp.sheets
 	}
 	for _, f := range zr.File {
 		k := partKey(f.Name)
@@ -173,30 +176,32 @@ func declaredEntries(data []byte) (uint64, bool) {
 	return binary.LittleEndian.Uint64(data[off+32:]), true
 }
 
-// spares keeps what one read allocates for inflating between reads: an
-// inflater (a 32 KiB window and its tables) and the part buffer, which a
-// harvest of many files need not allocate every time. Buffers larger than
-// maxSpareBuf are left to the collector.
+// spares keeps what one read allocates for inflating and tokenizing
+// between reads: an inflater (a 32 KiB window and its tables), the part
+// buffer and the worksheet reader's buffers, which a harvest of many files
+// need not allocate every time. Buffers larger than maxSpareBuf are left
+// to the collector.
 var spares sync.Pool
 
 type spare struct {
-	flate io.ReadCloser
-	buf   []byte
+	flate  io.ReadCloser
+	buf    []byte
+	sheets *sheetReader
 }
 
 const maxSpareBuf = 4 << 20
 
-// release returns the package's inflater and buffer to the pool; nothing
+// release returns the package's inflater and buffers to the pool; nothing
 // read from the package refers to them (cell text is copied out).
 func (p *pkg) release() {
-	if p.flate == nil && p.buf == nil {
+	if p.flate == nil && p.buf == nil && p.sheets == nil {
 		return
 	}
-	sp := &spare{flate: p.flate}
+	sp := &spare{flate: p.flate, sheets: p.sheets.spare()}
 	if cap(p.buf) <= maxSpareBuf {
 		sp.buf = p.buf[:0]
 	}
-	p.flate, p.buf = nil, nil
+	p.flate, p.buf, p.sheets = nil, nil, nil
 	spares.Put(sp)
 }
 
