@@ -53,6 +53,13 @@ type harness struct {
 // newHarness starts an API; edit changes its options.
 func newHarness(t testing.TB, edit ...func(*Options)) *harness {
 	t.Helper()
+	return newHarnessWith(t, nil, edit...)
+}
+
+// newHarnessWith starts an API whose service has a Google side (nil for
+// none).
+func newHarnessWith(t testing.TB, sp plan.Spreadsheets, edit ...func(*Options)) *harness {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "aop.db"), nil)
 	require.NoError(t, err)
@@ -62,7 +69,7 @@ func newHarness(t testing.TB, edit ...func(*Options)) *harness {
 	log := slog.New(slog.NewJSONHandler(logs, nil))
 	q := &fakeQueue{byKey: map[string]int64{}}
 	svc := plan.New(plan.Options{
-		Store: st, Queue: q, Books: fakeBooks{}, Key: []byte("test signing key"), Log: log,
+		Store: st, Queue: q, Books: fakeBooks{}, Spreadsheets: sp, Key: []byte("test signing key"), Log: log,
 		ParseCycle: func(name string, data []byte) (*engine.Cycle, error) {
 			f, err := cyclefile.Parse(name, data, nil)
 			if err != nil {
