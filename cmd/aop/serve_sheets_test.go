@@ -16,10 +16,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"aop/cmd/internal/keys"
+	"aop/cmd/internal/pgtest"
 	"aop/cmd/internal/plan"
 	"aop/cmd/internal/servetest"
 	"aop/engine"
@@ -119,9 +121,30 @@ func (e *emulator) batchGet(email, id string, sheetNames ...string) *grid.Workbo
 // (its inputs close) and consolidates, and aop writes each Summary tab,
 // which refuses a person's edit. The emulator's counters show how many
 // requests each department cost.
+//
+// On PostgreSQL the driver books its quota in the database's slots, which
+// every instance shares.
 func TestServeRunsASheetsRound(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { runSheetsRound(t, "") })
+	t.Run("postgres", func(t *testing.T) {
+		db := pgtest.Database(t, "aop_sheets_test")
+		runSheetsRound(t, db)
+		conn, err := pgx.Connect(t.Context(), db)
+		require.NoError(t, err)
+		defer conn.Close(context.WithoutCancel(t.Context()))
+		var buckets []string
+		rows, err := conn.Query(t.Context(), `SELECT bucket FROM quota_slots ORDER BY bucket`)
+		require.NoError(t, err)
+		buckets, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		require.NoError(t, err)
+		assert.Equal(t, []string{"sheets.read.project", "sheets.read.user", "sheets.write.project", "sheets.write.user"}, buckets,
+			"the instances' shared quota buckets")
+	})
+}
+
+func runSheetsRound(t *testing.T, database string) {
 	e := startEmulator(t)
-	s := servetest.Start(t, fmt.Sprintf("google:\n  credentials_file: %s\n  endpoint: %s\n  shared_drive: %s\n  template: %s\n",
+	s := servetest.StartOn(t, database, fmt.Sprintf("google:\n  credentials_file: %s\n  endpoint: %s\n  shared_drive: %s\n  template: %s\n",
 		e.keyFile, e.url, e.drive, e.tmpl))
 	c := demoCycle(t)
 	tpl, err := templates.NewDepartment(c)
