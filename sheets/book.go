@@ -94,7 +94,9 @@ func (c *Client) copyTemplate(ctx context.Context, name string) (string, error) 
 		}
 		got, err := c.drive.Files.Copy(c.tmpl, f).SupportsAllDrives(true).Fields("id").Context(ctx).Do()
 		if err != nil {
-			lost = lost || ambiguous(err)
+			// Drive copies are not idempotent: whatever the failure, the
+			// retry first looks for a copy that was made.
+			lost = true
 			return err
 		}
 		id = got.Id

@@ -158,9 +158,19 @@ func readSheet(s *grid.Sheet, sh *sheetsv4.Sheet) error {
 			}
 		}
 	}
+	// Rules said as custom formulas name each range's top-left cell, so
+	// one grid rule on two ranges reads back as two; equal grid rules
+	// join again.
+	same := map[string]int{}
 	for _, k := range ruleOrder {
 		vc := rules[k]
 		v := readValidation(vc.rule)
+		key := fmt.Sprintf("%+v", v)
+		if i, ok := same[key]; ok {
+			s.Validations[i].Ranges = append(s.Validations[i].Ranges, cover(vc.cells)...)
+			continue
+		}
+		same[key] = len(s.Validations)
 		v.Ranges = cover(vc.cells)
 		s.Validations = append(s.Validations, v)
 	}

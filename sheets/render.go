@@ -50,11 +50,40 @@ func (c *Client) Render(wb *grid.Workbook, meta map[string]string) ([]*sheetsv4.
 
 type renderer struct {
 	editor string
-	reqs   []*sheetsv4.Request
+	// phases hold the requests in the order Sheets must see them: new
+	// sheets first (formulas, names and rules may refer to any of them),
+	// then named ranges, then contents and rules, then the deletion of the
+	// template's placeholder.
+	phases [4][]*sheetsv4.Request
 	ids    map[string]int64 // sheet name → id
+	// named is the far corner of the named ranges on each sheet (by
+	// lower-case name), which the sheet's grid must reach.
+	named map[string]grid.Ref
+	// ranges resolves defined names to the ranges they refer to.
+	ranges map[string]string
 }
 
-func (r *renderer) add(q *sheetsv4.Request) { r.reqs = append(r.reqs, q) }
+func (r *renderer) add(q *sheetsv4.Request) {
+	phase := 2
+	switch {
+	case q.AddSheet != nil:
+		phase = 0
+	case q.AddNamedRange != nil:
+		phase = 1
+	case q.DeleteSheet != nil:
+		phase = 3
+	}
+	r.phases[phase] = append(r.phases[phase], q)
+}
+
+// requests returns the requests in order.
+func (r *renderer) requests() []*sheetsv4.Request {
+	var out []*sheetsv4.Request
+	for _, p := range r.phases {
+		out = append(out, p...)
+	}
+	return out
+}
 
 func (r *renderer) workbook(wb *grid.Workbook, meta map[string]string) ([]*sheetsv4.Request, error) {
 	r.ids = make(map[string]int64, len(wb.Sheets))
@@ -67,8 +96,17 @@ func (r *renderer) workbook(wb *grid.Workbook, meta map[string]string) ([]*sheet
 	if len(wb.Sheets) == 0 {
 		return nil, fmt.Errorf("sheets: a workbook needs a sheet")
 	}
+	r.named = map[string]grid.Ref{}
+	r.ranges = map[string]string{}
+	for _, n := range wb.Names {
+		if sheet, rg, err := grid.SplitSheetRef(n.RefersTo); err == nil {
+			k := strings.ToLower(sheet)
+			r.named[k] = grid.R(max(r.named[k].Row, rg.To.Row), max(r.named[k].Col, rg.To.Col))
+			r.ranges[strings.ToLower(n.Name)] = rg.On(sheet)
+		}
+	}
 	for i, s := range wb.Sheets {
-		if err := r.sheet(s, FirstSheetID+int64(i), i); err != nil {
+		if err := r.sheet(s, FirstSheetID+int64(i), 0); err != nil {
 			return nil, err
 		}
 	}
@@ -81,7 +119,7 @@ func (r *renderer) workbook(wb *grid.Workbook, meta map[string]string) ([]*sheet
 				Location: &sheetsv4.DeveloperMetadataLocation{Spreadsheet: true}, Visibility: "DOCUMENT"}}})
 	}
 	r.add(&sheetsv4.Request{DeleteSheet: &sheetsv4.DeleteSheetRequest{SheetId: placeholderSheetID, ForceSendFields: []string{"SheetId"}}})
-	return r.reqs, nil
+	return r.requests(), nil
 }
 
 // extent is the number of rows and columns a sheet needs: its cells and
@@ -111,6 +149,11 @@ func extent(s *grid.Sheet) (rows, cols int) {
 
 func (r *renderer) sheet(s *grid.Sheet, id int64, index int) error {
 	rows, cols := extent(s)
+	if far, ok := r.named[strings.ToLower(s.Name)]; ok {
+		rows, cols = max(rows, far.Row), max(cols, far.Col)
+	}
+	// Sheets are appended in order after the template's placeholder (an
+	// index places a tab added later, such as the Summary).
 	props := &sheetsv4.SheetProperties{SheetId: id, Title: s.Name, Index: int64(index), Hidden: s.Visibility != grid.Visible,
 		GridProperties: &sheetsv4.GridProperties{RowCount: int64(rows), ColumnCount: int64(cols)}}
 	if !s.Freeze.IsZero() {
@@ -455,7 +498,7 @@ func (r *renderer) names(wb *grid.Workbook) error {
 		return nil
 	}
 	r.add(&sheetsv4.Request{AddSheet: &sheetsv4.AddSheetRequest{Properties: &sheetsv4.SheetProperties{
-		SheetId: namesSheetID, Title: namesSheet, Index: int64(len(wb.Sheets)), Hidden: true,
+		SheetId: namesSheetID, Title: namesSheet, Hidden: true,
 		GridProperties: &sheetsv4.GridProperties{RowCount: int64(len(consts)), ColumnCount: 2}}}})
 	rows := make([]*sheetsv4.RowData, len(consts))
 	for i, n := range consts {

@@ -82,13 +82,3 @@ func Transient(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
 }
-
-// ambiguous reports whether a failed write may nevertheless have been
-// applied: its answer never came, or came as a server error.
-func ambiguous(err error) bool {
-	var ge *googleapi.Error
-	if errors.As(err, &ge) {
-		return ge.Code >= 500 || ge.Code == http.StatusRequestTimeout
-	}
-	return err != nil
-}

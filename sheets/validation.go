@@ -38,7 +38,7 @@ var comparators = map[grid.Operator]string{
 
 func (r *renderer) validation(sheet string, id int64, v grid.Validation) error {
 	for _, rg := range v.Ranges {
-		rule, err := validationRule(v, rg.From)
+		rule, err := validationRule(v, rg.From, r.ranges)
 		if err != nil {
 			return fmt.Errorf("sheets: %s!%s validation: %w", sheet, rg, err)
 		}
@@ -47,7 +47,7 @@ func (r *renderer) validation(sheet string, id int64, v grid.Validation) error {
 	return nil
 }
 
-func validationRule(v grid.Validation, at grid.Ref) (*sheetsv4.DataValidationRule, error) {
+func validationRule(v grid.Validation, at grid.Ref, names map[string]string) (*sheetsv4.DataValidationRule, error) {
 	rule := &sheetsv4.DataValidationRule{InputMessage: v.InputMessage, Strict: v.ErrorStyle == grid.ErrorStop}
 	if rule.InputMessage == "" && v.InputTitle != "" {
 		rule.InputMessage = v.InputTitle
@@ -77,8 +77,18 @@ func validationRule(v grid.Validation, at grid.Ref) (*sheetsv4.DataValidationRul
 			cond.Type = "ONE_OF_LIST"
 			values(v.List...)
 		} else {
+			// Sheets wants the list's range itself: a defined name is
+			// resolved, and references are relative (no $).
+			src := strings.TrimPrefix(v.Formula1, "=")
+			if rg, ok := names[strings.ToLower(src)]; ok {
+				src = rg
+			}
+			sheet, rg, err := grid.SplitSheetRef(src)
+			if err != nil {
+				return nil, fmt.Errorf("the list %q is not a range on a sheet", v.Formula1)
+			}
 			cond.Type = "ONE_OF_RANGE"
-			values("=" + strings.TrimPrefix(v.Formula1, "="))
+			values("=" + grid.QuoteSheet(sheet) + "!" + rg.String())
 		}
 	case grid.ValidateDecimal:
 		cond.Type = numberConditions[v.Operator]
@@ -86,7 +96,7 @@ func validationRule(v grid.Validation, at grid.Ref) (*sheetsv4.DataValidationRul
 	case grid.ValidateDate:
 		t, ok := dateConditions[v.Operator]
 		if !ok {
-			return nil, fmt.Errorf("Sheets has no date rule %s", v.Operator)
+			return nil, fmt.Errorf("no date rule %s in Google Sheets", v.Operator)
 		}
 		cond.Type = t
 		for _, b := range bounds() {

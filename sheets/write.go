@@ -101,17 +101,18 @@ func (c *Client) replaceTab(ctx context.Context, id string, t Tab) error {
 		return err
 	}
 	rows, cols := tabSize(t.Sheet)
-	g := r.reqs[0].AddSheet.Properties.GridProperties
+	reqs := r.requests()
+	g := reqs[0].AddSheet.Properties.GridProperties
 	g.RowCount, g.ColumnCount = int64(rows), int64(cols)
 	del := &sheetsv4.Request{DeleteSheet: &sheetsv4.DeleteSheetRequest{SheetId: t.ID}}
 	return c.call(ctx, Write, func(ctx context.Context, again bool) error {
-		_, err := c.sheets.Spreadsheets.BatchUpdate(id, &sheetsv4.BatchUpdateSpreadsheetRequest{Requests: r.reqs}).Context(ctx).Do()
+		_, err := c.sheets.Spreadsheets.BatchUpdate(id, &sheetsv4.BatchUpdateSpreadsheetRequest{Requests: reqs}).Context(ctx).Do()
 		if alreadyExists(err) {
 			if again {
 				return nil // the first attempt made it
 			}
 			_, err = c.sheets.Spreadsheets.BatchUpdate(id, &sheetsv4.BatchUpdateSpreadsheetRequest{
-				Requests: append([]*sheetsv4.Request{del}, r.reqs...)}).Context(ctx).Do()
+				Requests: append([]*sheetsv4.Request{del}, reqs...)}).Context(ctx).Do()
 		}
 		return err
 	})
@@ -160,17 +161,36 @@ func (c *Client) SetLocked(ctx context.Context, id string, wb *grid.Workbook, lo
 		reqs = append(reqs, &sheetsv4.Request{UpdateProtectedRange: &sheetsv4.UpdateProtectedRangeRequest{
 			ProtectedRange: &sheetsv4.ProtectedRange{ProtectedRangeId: sid, UnprotectedRanges: ranges},
 			Fields:         "unprotectedRanges"}})
-		for _, rg := range open {
+		// Inputs lose their fill when locked and get it back when
+		// reopened: the cells of each fill, a rectangle at a time.
+		byFill := map[string][]grid.Ref{}
+		var fills []string
+		for at, c := range s.All() {
+			if c.Style == nil || !c.Style.Unlocked {
+				continue
+			}
+			fill := c.Style.Fill
+			if locked {
+				fill = ""
+			}
+			if _, ok := byFill[fill]; !ok {
+				fills = append(fills, fill)
+			}
+			byFill[fill] = append(byFill[fill], at)
+		}
+		for _, fill := range fills {
 			cell := &sheetsv4.CellData{UserEnteredFormat: &sheetsv4.CellFormat{}}
-			if st := s.Cell(rg.From).Style; !locked && st != nil && st.Fill != "" {
-				col, err := color(st.Fill)
+			if fill != "" {
+				col, err := color(fill)
 				if err != nil {
 					return err
 				}
 				cell.UserEnteredFormat.BackgroundColorStyle = &sheetsv4.ColorStyle{RgbColor: col}
 			}
-			reqs = append(reqs, &sheetsv4.Request{RepeatCell: &sheetsv4.RepeatCellRequest{
-				Range: gridRange(sid, rg), Cell: cell, Fields: "userEnteredFormat.backgroundColorStyle"}})
+			for _, rg := range cover(byFill[fill]) {
+				reqs = append(reqs, &sheetsv4.Request{RepeatCell: &sheetsv4.RepeatCellRequest{
+					Range: gridRange(sid, rg), Cell: cell, Fields: "userEnteredFormat.backgroundColorStyle"}})
+			}
 		}
 	}
 	if len(reqs) == 0 {

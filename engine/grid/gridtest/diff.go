@@ -15,14 +15,14 @@ import (
 // comparison for what the driver cannot keep. Formulas compare as text;
 // numbers by value ("1.50" equals "1.5"); colours without regard to case.
 func Diff(want, got *grid.Workbook, caps Capabilities) []string {
-	var d differ
-	d.caps = caps
+	d := differ{caps: caps, want: want}
 	d.workbook(want, got)
 	return d.out
 }
 
 type differ struct {
 	caps Capabilities
+	want *grid.Workbook
 	out  []string
 }
 
@@ -255,6 +255,9 @@ func (d *differ) validation(at string, want, got grid.Validation) {
 		want.InputTitle, want.ErrorTitle, want.ErrorMessage, want.AllowBlank = "", "", "", got.AllowBlank
 		if want.ErrorStyle == grid.ErrorInformation {
 			want.ErrorStyle = grid.ErrorWarning
+		}
+		if n, ok := d.want.Name(want.Formula1); ok && want.Type == grid.ValidateList {
+			want.Formula1 = n.RefersTo // a list from a defined name is kept as its range
 		}
 	}
 	check := func(what string, w, g any) {

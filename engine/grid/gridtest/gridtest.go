@@ -43,7 +43,8 @@ type Capabilities struct {
 	LockOnlyWhenProtected bool
 	// ValidationRuleOnly is set when validations keep their rule, input
 	// message and whether a refusal blocks, but no titles, no error
-	// message and no blank switch (Google Sheets, where blanks are always
+	// message and no blank switch, and a list drawn from a defined name
+	// keeps the name's range (Google Sheets, where blanks are always
 	// allowed and an informational refusal is a warning).
 	ValidationRuleOnly bool
 }
