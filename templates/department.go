@@ -18,6 +18,11 @@ type Department struct {
 	spec   *Spec
 	cycle  *engine.Cycle
 	shapes shapes
+	// planRefs are the references a parsed plan line names its cells by,
+	// the same in every workbook.
+	planRefs func() []lineRefs
+	// accounts caches each department's accounts by code, for parsing.
+	accounts sync.Map // department id → map[string]engine.Account
 }
 
 // NewDepartment binds the embedded department template to a cycle.
@@ -26,7 +31,9 @@ func NewDepartment(c *engine.Cycle) (*Department, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Department{spec: spec, cycle: c}, nil
+	t := &Department{spec: spec, cycle: c}
+	t.planRefs = sync.OnceValue(t.lineRefs)
+	return t, nil
 }
 
 // ID returns the template id written into every workbook.

@@ -3,7 +3,6 @@ package templates
 import (
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -29,10 +28,7 @@ func (t *Department) ParseSubmission(wb *grid.Workbook, id Identity) (*engine.Su
 }
 
 func (t *Department) parse(wb *grid.Workbook, id Identity, records bool) (*engine.Submission, []engine.Fact, []engine.Finding) {
-	p := &parser{t: t, wb: wb, dept: id.Department, accounts: map[string]engine.Account{}, records: records}
-	for _, a := range t.cycle.AccountsFor(id.Department) {
-		p.accounts[a.Code] = a
-	}
+	p := &parser{t: t, wb: wb, dept: id.Department, accounts: t.accountsOf(id.Department), records: records}
 	if s := wb.Sheet(t.spec.Sheets.Plan); s != nil && records {
 		p.facts = make([]engine.Fact, 0, s.Len())
 	}
@@ -59,6 +55,39 @@ type parser struct {
 	// records keeps a Fact per input cell; off, fact returns scratch.
 	records bool
 	scratch engine.Fact
+}
+
+// accountsOf returns the accounts a department plans, by code. The map is
+// shared: it must not be changed.
+func (t *Department) accountsOf(dept string) map[string]engine.Account {
+	if m, ok := t.accounts.Load(dept); ok {
+		return m.(map[string]engine.Account)
+	}
+	m := map[string]engine.Account{}
+	for _, a := range t.cycle.AccountsFor(dept) {
+		m[a.Code] = a
+	}
+	t.accounts.Store(dept, m)
+	return m
+}
+
+// lineRefs are the references of a plan row's cells that a parsed line
+// keeps.
+type lineRefs struct {
+	account, comment string
+	months           [engine.MonthsPerYear]string
+}
+
+// lineRefs returns the references of every plan row, from the first.
+func (t *Department) lineRefs() []lineRefs {
+	l := t.plan()
+	refs := make([]lineRefs, l.lastRow()-planFirstRow+1)
+	for i := range refs {
+		row := planFirstRow + i
+		refs[i] = lineRefs{account: grid.R(row, l.account).String(), comment: grid.R(row, l.explanation).String(),
+			months: monthRefs(row, l.monthCol)}
+	}
+	return refs
 }
 
 func (p *parser) find(level engine.Level, sheet string, at grid.Ref, format string, args ...any) {
@@ -169,8 +198,10 @@ func (p *parser) parsePlan() {
 	type key struct {
 		account, dims, description string
 	}
-	seen := map[key]int{}
+	seen := make(map[key]int, l.lastRow()-planFirstRow+1)
+	refs := p.t.planRefs()
 	p.sub.Lines = make([]engine.Line, 0, l.lastRow()-planFirstRow+1)
+	var dimsBuf []byte
 	for row := planFirstRow; row <= l.lastRow(); row++ {
 		at := func(col int) grid.Ref { return grid.R(row, col) }
 		cells := s.Row(row)
@@ -190,10 +221,11 @@ func (p *parser) parsePlan() {
 		if empty && !hasAmounts && !others {
 			continue
 		}
+		ref := &refs[row-planFirstRow]
 		line := engine.Line{Dims: map[string]string{}}
 		line.Cells.Sheet = sheet
-		line.Cells.Account = at(l.account).String()
-		line.Cells.Comment = at(l.explanation).String()
+		line.Cells.Account = ref.account
+		line.Cells.Comment = ref.comment
 		ok := true
 		var account engine.Account
 		if empty {
@@ -234,8 +266,11 @@ func (p *parser) parsePlan() {
 		if p.records {
 			dims = cloneDims(line.Dims)
 		}
-		var amounts [engine.MonthsPerYear]decimal.Decimal
-		line.Cells.Months = monthRefs(row, l.monthCol)
+		var amounts *[engine.MonthsPerYear]decimal.Decimal // what the line's amount facts point to
+		if p.records {
+			amounts = new([engine.MonthsPerYear]decimal.Decimal)
+		}
+		line.Cells.Months = ref.months
 		for _, pr := range engine.Periods() {
 			v := cells.Value(l.monthCol(pr))
 			if v.IsEmpty() {
@@ -259,14 +294,17 @@ func (p *parser) parsePlan() {
 				d = p.money(sheet, c, d, &amountLabel{account, pr, p.t.cycle.Year})
 			}
 			line.Months[pr-1] = d
-			amounts[pr-1] = d
-			f.Amount = &amounts[pr-1]
+			if amounts != nil {
+				amounts[pr-1] = d
+				f.Amount = &amounts[pr-1]
+			}
 		}
 		if !ok {
 			continue
 		}
 		line.Account = account.Code
-		k := key{account.Code, dimsKey(line.Dims), line.Description}
+		dimsBuf = appendDimsKey(dimsBuf[:0], p.t.cycle.Dimensions, line.Dims)
+		k := key{account.Code, string(dimsBuf), line.Description}
 		if prev, dup := seen[k]; dup {
 			p.find(engine.Warning, sheet, at(l.account), "same account, dimensions and description as row %d; both lines count (give each line its own description to tell them apart)", prev)
 		}
@@ -325,17 +363,16 @@ func cloneDims(m map[string]string) map[string]string {
 	return c
 }
 
-func dimsKey(m map[string]string) string {
-	var b strings.Builder
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// appendDimsKey appends a key for a line's dimension members, the same
+// for the same members: "id=member;" for each dimension the line names, in
+// cycle order.
+func appendDimsKey(b []byte, dims []engine.Dimension, m map[string]string) []byte {
+	for _, d := range dims {
+		if v, ok := m[d.ID]; ok {
+			b = append(append(append(append(b, d.ID...), '='), v...), ';')
+		}
 	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		b.WriteString(k + "=" + m[k] + ";")
-	}
-	return b.String()
+	return b
 }
 
 func (p *parser) parseDrivers() {
