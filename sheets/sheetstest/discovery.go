@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // The discovery documents of the Sheets v4 and Drive v3 APIs, copied from
@@ -62,7 +63,11 @@ type discovery struct {
 	methods map[string]*discoveryMethod
 }
 
-func loadDiscovery() (*discovery, error) {
+// loadDiscovery parses the embedded documents once per process; the
+// result is read-only.
+var loadDiscovery = sync.OnceValues(parseDiscovery)
+
+func parseDiscovery() (*discovery, error) {
 	d := &discovery{docs: map[string]*discoveryDoc{}, methods: map[string]*discoveryMethod{}}
 	for _, f := range []struct{ path, pkg string }{
 		{"discovery/sheets-api.json", "google.apps.sheets.v4"},

@@ -26,7 +26,7 @@ func newServer(t *testing.T, opts Options) *Server {
 	return s
 }
 
-func sheetsFor(t *testing.T, s *Server, email string) *sheets.Service {
+func sheetsFor(t testing.TB, s *Server, email string) *sheets.Service {
 	t.Helper()
 	svc, err := sheets.NewService(context.Background(), s.SheetsOptions(email)...)
 	require.NoError(t, err)
