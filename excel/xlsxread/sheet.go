@@ -425,23 +425,31 @@ func (r *sheetReader) fastCell() (bool, error) {
 		}
 		name := b[n:q]
 		q += 2
-		e := bytes.IndexByte(b[q:], '"')
-		if e < 0 || bytes.IndexByte(b[q:q+e], '&') >= 0 {
+		e := q // values are short: a loop beats IndexByte
+		for e < len(b) && b[e] != '"' {
+			if b[e] == '&' {
+				return false, nil
+			}
+			e++
+		}
+		if e >= len(b) {
 			return false, nil
 		}
-		switch string(name) {
-		case "r":
-			if ref != nil {
-				return false, nil
+		if len(name) == 1 {
+			switch name[0] {
+			case 'r':
+				if ref != nil {
+					return false, nil
+				}
+				ref, refFirst = b[q:e], typ == nil
+			case 't':
+				if typ != nil {
+					return false, nil
+				}
+				typ = b[q:e]
 			}
-			ref, refFirst = b[q:q+e], typ == nil
-		case "t":
-			if typ != nil {
-				return false, nil
-			}
-			typ = b[q : q+e]
 		}
-		q += e + 1
+		q = e + 1
 	}
 	empty := b[q] == '/'
 	if empty {
@@ -457,36 +465,42 @@ func (r *sheetReader) fastCell() (bool, error) {
 	valueAt := -1 // where the general path reports a bad value
 	if !empty {
 		for {
-			rest := b[q:]
-			if bytes.HasPrefix(rest, []byte("</c>")) {
+			if q+4 > len(b) || b[q] != '<' {
+				return false, nil
+			}
+			if b[q+1] == '/' && b[q+2] == 'c' && b[q+3] == '>' {
 				q += 4
 				break
 			}
-			var tag byte
-			switch {
-			case bytes.HasPrefix(rest, []byte("<v>")) && text == nil:
-				tag = 'v'
-			case bytes.HasPrefix(rest, []byte("<f>")) && !r.formulas:
-				tag = 'f'
-			default:
+			tag := b[q+1]
+			if b[q+2] != '>' || !(tag == 'v' && text == nil || tag == 'f' && !r.formulas) {
 				return false, nil
 			}
 			t := q + 3
-			j := bytes.IndexByte(b[t:], '<')
-			if j < 0 || !bytes.HasPrefix(b[t+j:], []byte{'<', '/', tag, '>'}) {
+			j := t
+			if tag == 'v' { // values are short: a loop beats IndexByte
+				for j < len(b) && b[j] != '<' {
+					if b[j] == '&' || b[j] == '\r' {
+						return false, nil
+					}
+					j++
+				}
+			} else if k := bytes.IndexByte(b[t:], '<'); k >= 0 {
+				j = t + k
+			} else {
+				j = len(b)
+			}
+			if j+4 > len(b) || b[j+1] != '/' || b[j+2] != tag || b[j+3] != '>' {
 				return false, nil
 			}
 			if tag == 'v' {
-				text = b[t : t+j]
-				if bytes.IndexByte(text, '&') >= 0 || bytes.IndexByte(text, '\r') >= 0 {
-					return false, nil
-				}
-				valueAt = t + j + 4
+				text = b[t:j]
+				valueAt = j + 4
 				if q == afterTag && bytes.HasPrefix(b[valueAt:], []byte("</c>")) {
 					valueAt = afterTag
 				}
 			}
-			q = t + j + 4
+			q = j + 4
 		}
 	}
 	if err := s.tick(); err != nil {
