@@ -1,0 +1,198 @@
+package sheetstest
+
+import (
+	"encoding/json"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/api/sheets/v4"
+)
+
+func batch1(t *testing.T, api *sheets.Service, id string, reqs ...*sheets.Request) (*sheets.BatchUpdateSpreadsheetResponse, error) {
+	t.Helper()
+	return api.Spreadsheets.BatchUpdate(id, &sheets.BatchUpdateSpreadsheetRequest{Requests: reqs}).Do()
+}
+
+func TestSheetPropertiesMasks(t *testing.T) {
+	s := newServer(t, Options{})
+	book := newBook(t, s, "A", "B", "C")
+	api := sheetsFor(t, s, finance)
+	id := book.SpreadsheetId
+	_, err := batch1(t, api, id,
+		&sheets.Request{UpdateSheetProperties: &sheets.UpdateSheetPropertiesRequest{
+			Properties: &sheets.SheetProperties{SheetId: 100, Hidden: true, Title: "Hidden B",
+				TabColorStyle:  &sheets.ColorStyle{RgbColor: &sheets.Color{Red: 1}},
+				GridProperties: &sheets.GridProperties{FrozenRowCount: 2, RowCount: 50, ColumnCount: 5}},
+			Fields: "hidden,title,tabColorStyle,gridProperties(frozenRowCount,rowCount,columnCount)"}},
+		&sheets.Request{UpdateSheetProperties: &sheets.UpdateSheetPropertiesRequest{
+			Properties: &sheets.SheetProperties{SheetId: 200, Index: 0, ForceSendFields: []string{"Index"}}, Fields: "index"}},
+	)
+	require.NoError(t, err)
+	got, err := api.Spreadsheets.Get(id).Fields("sheets.properties").Do()
+	require.NoError(t, err)
+	var titles []string
+	for _, sh := range got.Sheets {
+		titles = append(titles, sh.Properties.Title)
+	}
+	assert.Equal(t, []string{"C", "A", "Hidden B"}, titles)
+	b := got.Sheets[2].Properties
+	assert.True(t, b.Hidden)
+	assert.Equal(t, int64(2), b.GridProperties.FrozenRowCount)
+	assert.Equal(t, int64(50), b.GridProperties.RowCount)
+	assert.Equal(t, 1.0, b.TabColorStyle.RgbColor.Red)
+
+	// A field named in the mask but absent from the body is reset: this is
+	// how hidden=false gets through the Go client's omitempty.
+	_, err = batch1(t, api, id, &sheets.Request{UpdateSheetProperties: &sheets.UpdateSheetPropertiesRequest{
+		Properties: &sheets.SheetProperties{SheetId: 100}, Fields: "hidden"}})
+	require.NoError(t, err)
+	got, err = api.Spreadsheets.Get(id).Fields("sheets.properties(title,hidden)").Do()
+	require.NoError(t, err)
+	assert.False(t, got.Sheets[2].Properties.Hidden)
+
+	for _, bad := range []*sheets.UpdateSheetPropertiesRequest{
+		{Properties: &sheets.SheetProperties{SheetId: 0, Title: "C"}, Fields: "title"},
+		{Properties: &sheets.SheetProperties{SheetId: 0, GridProperties: &sheets.GridProperties{FrozenRowCount: 5000}}, Fields: "gridProperties.frozenRowCount"},
+		{Properties: &sheets.SheetProperties{SheetId: 0}, Fields: "nope"},
+		{Properties: &sheets.SheetProperties{SheetId: 0}},
+	} {
+		_, err := batch1(t, api, id, &sheets.Request{UpdateSheetProperties: bad})
+		apiErr(t, err, 400)
+	}
+	_, err = batch1(t, api, id, &sheets.Request{DeleteSheet: &sheets.DeleteSheetRequest{SheetId: 0}},
+		&sheets.Request{DeleteSheet: &sheets.DeleteSheetRequest{SheetId: 100}},
+		&sheets.Request{DeleteSheet: &sheets.DeleteSheetRequest{SheetId: 200}})
+	ge := apiErr(t, err, 400)
+	assert.Equal(t, "Invalid requests[2].deleteSheet: You can't remove all the sheets in a document.", ge.Message)
+}
+
+func TestCellRequests(t *testing.T) {
+	s := newServer(t, Options{})
+	book := newBook(t, s, "Plan")
+	api := sheetsFor(t, s, finance)
+	id := book.SpreadsheetId
+	num := func(f float64) *sheets.ExtendedValue { return &sheets.ExtendedValue{NumberValue: &f} }
+	_, err := batch1(t, api, id,
+		&sheets.Request{UpdateCells: &sheets.UpdateCellsRequest{Fields: "userEnteredValue",
+			Start: &sheets.GridCoordinate{RowIndex: 0, ColumnIndex: 0},
+			Rows:  []*sheets.RowData{{Values: []*sheets.CellData{{UserEnteredValue: num(1)}, {UserEnteredValue: num(2)}}}, {Values: []*sheets.CellData{{UserEnteredValue: num(3)}, {UserEnteredValue: num(4)}}}}}},
+		&sheets.Request{RepeatCell: &sheets.RepeatCellRequest{Fields: "userEnteredValue,userEnteredFormat.numberFormat",
+			Range: &sheets.GridRange{StartRowIndex: 0, EndRowIndex: 2, StartColumnIndex: 2, EndColumnIndex: 3},
+			Cell: &sheets.CellData{UserEnteredValue: &sheets.ExtendedValue{FormulaValue: googleString("=A1*$B$1")},
+				UserEnteredFormat: &sheets.CellFormat{NumberFormat: &sheets.NumberFormat{Type: "NUMBER", Pattern: "#,##0.00"}}}}},
+		&sheets.Request{MergeCells: &sheets.MergeCellsRequest{MergeType: "MERGE_ALL", Range: &sheets.GridRange{StartRowIndex: 3, EndRowIndex: 4, EndColumnIndex: 3}}},
+		&sheets.Request{UpdateDimensionProperties: &sheets.UpdateDimensionPropertiesRequest{Fields: "pixelSize",
+			Range: &sheets.DimensionRange{Dimension: "COLUMNS", StartIndex: 1, EndIndex: 2}, Properties: &sheets.DimensionProperties{PixelSize: 240}}},
+	)
+	require.NoError(t, err)
+	r, err := api.Spreadsheets.Values.Get(id, "Plan!A1:C2").ValueRenderOption("FORMULA").Do()
+	require.NoError(t, err)
+	assert.Equal(t, [][]any{{1.0, 2.0, "=A1*$B$1"}, {3.0, 4.0, "=A2*$B$1"}}, r.Values, "repeatCell moves relative references")
+	r, err = api.Spreadsheets.Values.Get(id, "Plan!C1:C2").Do()
+	require.NoError(t, err)
+	assert.Equal(t, [][]any{{"2.00"}, {"6.00"}}, r.Values)
+	got, err := api.Spreadsheets.Get(id).Ranges("Plan!A1:C4").Fields("sheets(merges,data(columnMetadata(pixelSize),rowData.values(userEnteredFormat.numberFormat,formattedValue)))").Do()
+	require.NoError(t, err)
+	sh := got.Sheets[0]
+	require.Len(t, sh.Merges, 1)
+	assert.Equal(t, int64(3), sh.Merges[0].StartRowIndex)
+	assert.Equal(t, []int64{100, 240, 100}, []int64{sh.Data[0].ColumnMetadata[0].PixelSize, sh.Data[0].ColumnMetadata[1].PixelSize, sh.Data[0].ColumnMetadata[2].PixelSize})
+	assert.Equal(t, "#,##0.00", sh.Data[0].RowData[0].Values[2].UserEnteredFormat.NumberFormat.Pattern)
+	assert.Equal(t, "6.00", sh.Data[0].RowData[1].Values[2].FormattedValue)
+
+	// updateCells with a range clears what the rows do not cover.
+	_, err = batch1(t, api, id, &sheets.Request{UpdateCells: &sheets.UpdateCellsRequest{Fields: "userEnteredValue",
+		Range: &sheets.GridRange{EndRowIndex: 2, EndColumnIndex: 2},
+		Rows:  []*sheets.RowData{{Values: []*sheets.CellData{{UserEnteredValue: num(9)}}}}}})
+	require.NoError(t, err)
+	r, err = api.Spreadsheets.Values.Get(id, "Plan!A1:B2").ValueRenderOption("UNFORMATTED_VALUE").Do()
+	require.NoError(t, err)
+	assert.Equal(t, [][]any{{9.0}}, r.Values)
+	_, err = batch1(t, api, id, &sheets.Request{UpdateCells: &sheets.UpdateCellsRequest{Fields: "userEnteredValue",
+		Range: &sheets.GridRange{EndRowIndex: 1, EndColumnIndex: 1},
+		Rows:  []*sheets.RowData{{Values: []*sheets.CellData{{UserEnteredValue: num(1)}}}, {Values: []*sheets.CellData{{UserEnteredValue: num(2)}}}}}})
+	ge := apiErr(t, err, 400)
+	assert.Contains(t, ge.Message, "beyond the last requested row")
+}
+
+func googleString(s string) *string { return &s }
+
+func TestDataValidation(t *testing.T) {
+	s := newServer(t, Options{})
+	book := newBook(t, s, "Plan")
+	api := sheetsFor(t, s, finance)
+	id := book.SpreadsheetId
+	rule := func(typ string, strict bool, vals ...string) *sheets.DataValidationRule {
+		c := &sheets.BooleanCondition{Type: typ}
+		for _, v := range vals {
+			c.Values = append(c.Values, &sheets.ConditionValue{UserEnteredValue: v})
+		}
+		return &sheets.DataValidationRule{Condition: c, Strict: strict, ShowCustomUi: true}
+	}
+	set := func(r *sheets.GridRange, dv *sheets.DataValidationRule) error {
+		_, err := batch1(t, api, id, &sheets.Request{SetDataValidation: &sheets.SetDataValidationRequest{Range: r, Rule: dv}})
+		return err
+	}
+	require.NoError(t, set(&sheets.GridRange{StartRowIndex: 1, EndRowIndex: 10, StartColumnIndex: 1, EndColumnIndex: 2}, rule("ONE_OF_LIST", true, "OPEX", "CAPEX")))
+	require.NoError(t, set(&sheets.GridRange{StartRowIndex: 1, EndRowIndex: 10, StartColumnIndex: 2, EndColumnIndex: 3}, rule("NUMBER_GREATER_THAN_EQ", true, "0")))
+	require.NoError(t, set(&sheets.GridRange{StartRowIndex: 1, EndRowIndex: 10, StartColumnIndex: 3, EndColumnIndex: 4}, rule("DATE_BETWEEN", true, "2026-01-01", "2026-12-31")))
+	require.NoError(t, set(&sheets.GridRange{StartRowIndex: 1, EndRowIndex: 10, StartColumnIndex: 4, EndColumnIndex: 5}, rule("BOOLEAN", false)))
+	require.NoError(t, set(&sheets.GridRange{StartRowIndex: 1, EndRowIndex: 10, StartColumnIndex: 5, EndColumnIndex: 6}, rule("CUSTOM_FORMULA", true, "=F2>0")))
+	require.NoError(t, set(&sheets.GridRange{StartRowIndex: 1, EndRowIndex: 10, StartColumnIndex: 6, EndColumnIndex: 7}, rule("ONE_OF_RANGE", true, "=Plan!A20:A22")))
+
+	for _, bad := range []*sheets.DataValidationRule{
+		rule("TEXT_STARTS_WITH", true, "x"),
+		rule("NUMBER_BETWEEN", true, "1"),
+		rule("NUMBER_GREATER", true, "abc"),
+		rule("ONE_OF_RANGE", true, "Nope!A1:A3"),
+		rule("CUSTOM_FORMULA", true, "F2>0"),
+	} {
+		apiErr(t, set(&sheets.GridRange{EndRowIndex: 1}, bad), 400)
+	}
+	// TEXT_LENGTH is an Excel rule, not a Sheets condition type.
+	client := s.ClientFor(finance)
+	resp, err := client.Post("http://e/v4/spreadsheets/"+id+":batchUpdate", "application/json", strings.NewReader(
+		`{"requests":[{"setDataValidation":{"range":{},"rule":{"condition":{"type":"TEXT_LENGTH"}}}}]}`))
+	require.NoError(t, err)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, 400, resp.StatusCode)
+	assert.Contains(t, string(b), `Invalid value at 'requests[0].set_data_validation.rule.condition.type' (type.googleapis.com/google.apps.sheets.v4.ConditionType), \"TEXT_LENGTH\"`)
+
+	// A person typing is held to strict rules; the API is not.
+	require.NoError(t, s.EditAs(finance, id, "Plan!B2:D2", [][]any{{"capex", "1,000", "2026-03-31"}}))
+	for _, v := range [][]any{{"Other"}, {nil, "-5"}, {nil, nil, "2025-12-31"}} {
+		err := s.EditAs(finance, id, "Plan!B3", [][]any{v})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "violates the data validation rules")
+	}
+	_, err = api.Spreadsheets.Values.Update(id, "Plan!B3", &sheets.ValueRange{Values: [][]any{{"Other"}}}).ValueInputOption("USER_ENTERED").Do()
+	require.NoError(t, err)
+	got, err := api.Spreadsheets.Get(id).Ranges("Plan!B2:C2").Fields("sheets.data.rowData.values.dataValidation").Do()
+	require.NoError(t, err)
+	assert.Equal(t, "ONE_OF_LIST", got.Sheets[0].Data[0].RowData[0].Values[0].DataValidation.Condition.Type)
+	// Clearing: no rule.
+	require.NoError(t, set(&sheets.GridRange{StartRowIndex: 1, EndRowIndex: 10, StartColumnIndex: 1, EndColumnIndex: 2}, nil))
+	require.NoError(t, s.EditAs(finance, id, "Plan!B4", [][]any{{"anything"}}))
+}
+
+func TestEditOverHTTP(t *testing.T) {
+	s := newServer(t, Options{})
+	book := newBook(t, s, "Plan")
+	body, _ := json.Marshal(map[string]any{"user": finance, "spreadsheetId": book.SpreadsheetId, "range": "Plan!A1:B1", "values": [][]any{{"=2*3", 4.5}}})
+	resp, err := s.Client().Post("http://e/_emulator/edit", "application/json", strings.NewReader(string(body)))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 200, resp.StatusCode)
+	vals, err := s.ReadAs(finance, book.SpreadsheetId, "Plan!A1:B1")
+	require.NoError(t, err)
+	assert.Equal(t, [][]any{{"6", "4.5"}}, vals)
+	body, _ = json.Marshal(map[string]any{"user": other, "spreadsheetId": book.SpreadsheetId, "range": "Plan!A1", "values": [][]any{{1}}})
+	resp, err = s.Client().Post("http://e/_emulator/edit", "application/json", strings.NewReader(string(body)))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 403, resp.StatusCode)
+}
