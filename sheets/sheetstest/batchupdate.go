@@ -118,6 +118,10 @@ func (b *batch) apply(kind string, r *sheets.Request) (*sheets.Response, *reqErr
 		return nil, b.unmergeCells(r.UnmergeCells)
 	case "updateDimensionProperties":
 		return nil, b.updateDimensionProperties(r.UpdateDimensionProperties)
+	case "insertDimension":
+		return nil, b.insertDimension(r.InsertDimension)
+	case "deleteDimension":
+		return nil, b.deleteDimension(r.DeleteDimension)
 	case "appendDimension":
 		return nil, b.appendDimension(r.AppendDimension)
 	case "autoResizeDimensions":

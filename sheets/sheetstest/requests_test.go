@@ -2,6 +2,7 @@ package sheetstest
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -195,4 +196,84 @@ func TestEditOverHTTP(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, 403, resp.StatusCode)
+}
+
+func TestInsertAndDeleteRows(t *testing.T) {
+	s := newServer(t, Options{})
+	book := newBook(t, s, "Plan", "Summary")
+	api := sheetsFor(t, s, finance)
+	id := book.SpreadsheetId
+	_, err := api.Spreadsheets.Values.BatchUpdate(id, &sheets.BatchUpdateValuesRequest{ValueInputOption: "USER_ENTERED", Data: []*sheets.ValueRange{
+		{Range: "Plan!A1:B4", Values: [][]any{{"Travel", 10}, {"Laptops", 20}, {"Rent", 30}, {"Total", "=SUM(B1:B3)"}}},
+		{Range: "Summary!A1:B1", Values: [][]any{{"=Plan!B4", "=Plan!B2*2"}}},
+	}}).Do()
+	require.NoError(t, err)
+	_, err = batch1(t, api, id,
+		&sheets.Request{CreateDeveloperMetadata: &sheets.CreateDeveloperMetadataRequest{DeveloperMetadata: &sheets.DeveloperMetadata{
+			MetadataKey: "aop.line", MetadataValue: "rent", Visibility: "DOCUMENT",
+			Location: &sheets.DeveloperMetadataLocation{DimensionRange: &sheets.DimensionRange{Dimension: "ROWS", StartIndex: 2, EndIndex: 3}}}}},
+		&sheets.Request{AddNamedRange: &sheets.AddNamedRangeRequest{NamedRange: &sheets.NamedRange{Name: "Amounts",
+			Range: &sheets.GridRange{StartRowIndex: 0, EndRowIndex: 3, StartColumnIndex: 1, EndColumnIndex: 2}}}},
+	)
+	require.NoError(t, err)
+
+	// The head inserts a line above Rent, as in the UI, and fills it in.
+	require.NoError(t, s.BatchUpdateAs(finance, id, &sheets.Request{InsertDimension: &sheets.InsertDimensionRequest{
+		Range: &sheets.DimensionRange{Dimension: "ROWS", StartIndex: 2, EndIndex: 3}, InheritFromBefore: true}}))
+	require.NoError(t, s.EditAs(finance, id, "Plan!A3:B3", [][]any{{"Training", "5"}}))
+	r, err := api.Spreadsheets.Values.BatchGet(id).Ranges("Plan!A1:B5", "Summary!A1:B1").ValueRenderOption("FORMULA").Do()
+	require.NoError(t, err)
+	assert.Equal(t, [][]any{{"Travel", 10.0}, {"Laptops", 20.0}, {"Training", 5.0}, {"Rent", 30.0}, {"Total", "=SUM(B1:B4)"}}, r.ValueRanges[0].Values)
+	assert.Equal(t, [][]any{{"=Plan!B5", "=Plan!B2*2"}}, r.ValueRanges[1].Values)
+	found, err := api.Spreadsheets.Values.BatchGetByDataFilter(id, &sheets.BatchGetValuesByDataFilterRequest{
+		DataFilters: []*sheets.DataFilter{{DeveloperMetadataLookup: &sheets.DeveloperMetadataLookup{MetadataValue: "rent"}}},
+	}).Do()
+	require.NoError(t, err)
+	assert.Equal(t, [][]any{{"Rent", "30"}}, found.ValueRanges[0].ValueRange.Values, "row metadata moves with its row")
+	got, err := api.Spreadsheets.Get(id).Fields("namedRanges,sheets.properties.gridProperties").Do()
+	require.NoError(t, err)
+	assert.Equal(t, int64(4), got.NamedRanges[0].Range.EndRowIndex, "the named range grew")
+	assert.Equal(t, int64(1001), got.Sheets[0].Properties.GridProperties.RowCount)
+
+	// Deleting Laptops: references to it become #REF!, the total shrinks.
+	_, err = batch1(t, api, id, &sheets.Request{DeleteDimension: &sheets.DeleteDimensionRequest{
+		Range: &sheets.DimensionRange{Dimension: "ROWS", StartIndex: 1, EndIndex: 2}}})
+	require.NoError(t, err)
+	r, err = api.Spreadsheets.Values.BatchGet(id).Ranges("Plan!B4", "Summary!A1:B1").ValueRenderOption("FORMULA").Do()
+	require.NoError(t, err)
+	assert.Equal(t, [][]any{{"=SUM(B1:B3)"}}, r.ValueRanges[0].Values)
+	assert.Equal(t, [][]any{{"=Plan!B4", "=#REF!*2"}}, r.ValueRanges[1].Values)
+	r, err = api.Spreadsheets.Values.BatchGet(id).Ranges("Plan!B4", "Summary!A1:B1").Do()
+	require.NoError(t, err)
+	assert.Equal(t, [][]any{{"45"}}, r.ValueRanges[0].Values)
+	assert.Equal(t, [][]any{{"45", "#REF!"}}, r.ValueRanges[1].Values)
+
+	// A protected sheet refuses inserted rows from its non-editors.
+	_, err = batch1(t, api, id, &sheets.Request{AddProtectedRange: &sheets.AddProtectedRangeRequest{ProtectedRange: &sheets.ProtectedRange{
+		Range: &sheets.GridRange{SheetId: 100}, Editors: &sheets.Editors{Users: []string{finance}}}}})
+	require.NoError(t, err)
+	require.NoError(t, s.shareForTest(id, head, "writer"))
+	err = s.BatchUpdateAs(head, id, &sheets.Request{InsertDimension: &sheets.InsertDimensionRequest{
+		Range: &sheets.DimensionRange{SheetId: 100, Dimension: "ROWS", StartIndex: 1, EndIndex: 2}}})
+	assert.True(t, IsProtectedError(err), "%v", err)
+
+	// values.append with INSERT_ROWS pushes what follows the table down.
+	_, err = api.Spreadsheets.Values.Append(id, "Plan!A1:B1", &sheets.ValueRange{Values: [][]any{{"Hosting", 7}}}).
+		ValueInputOption("USER_ENTERED").InsertDataOption("INSERT_ROWS").Do()
+	require.NoError(t, err)
+	r, err = api.Spreadsheets.Values.BatchGet(id).Ranges("Plan!A1:B6").ValueRenderOption("FORMULA").Do()
+	require.NoError(t, err)
+	assert.Equal(t, [][]any{{"Travel", 10.0}, {"Training", 5.0}, {"Rent", 30.0}, {"Total", "=SUM(B1:B3)"}, {"Hosting", 7.0}}, r.ValueRanges[0].Values)
+}
+
+// shareForTest gives email a role on a file directly (tests).
+func (s *Server) shareForTest(fileID, email, role string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.st.Files[fileID]
+	if f == nil {
+		return fmt.Errorf("sheetstest: no file %s", fileID)
+	}
+	f.Perms = append(f.Perms, &permission{ID: permissionID(strings.ToLower(email)), Type: "user", Role: role, Email: email})
+	return nil
 }

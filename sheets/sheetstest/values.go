@@ -519,6 +519,11 @@ func (c *call) valuesAppend() (any, *apiError) {
 	for _, row := range rows {
 		width = max(width, len(row))
 	}
+	if c.query.Get("insertDataOption") == "INSERT_ROWS" && len(rows) > 0 && tableEnd < sh.rowCount() {
+		// New rows are inserted after the table instead of overwriting what
+		// follows it.
+		shift{sheet: sh, rows: true, at: tableEnd, n: len(rows)}.apply(ss)
+	}
 	if need := tableEnd + len(rows); need > sh.rowCount() {
 		gp := *sh.Props.GridProperties
 		gp.RowCount = int64(need)
