@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -415,6 +416,10 @@ func TestFaultsAndStats(t *testing.T) {
 	assert.Empty(t, st.QuotaExceeded, "injected 429s are not quota 429s")
 	assert.Greater(t, st.FaultsAfterApply, 0)
 	assert.Greater(t, codes[200], 50)
+	assert.Equal(t, 200, st.Requests["sheets.spreadsheets.values.update"], "every request the client sent counts")
+	for code, n := range codes {
+		assert.Equal(t, n, st.Responses[fmt.Sprint(code)], "status %d", code)
+	}
 
 	// The same counters over HTTP.
 	resp, err := s.Client().Get("http://emulator/_emulator/stats")

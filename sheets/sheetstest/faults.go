@@ -38,6 +38,20 @@ type Faults struct {
 	TimeoutAfter time.Duration
 }
 
+// status is the HTTP status a fault answers with (a timeout's, when the
+// client waits long enough).
+func (k FaultKind) status() int {
+	switch k {
+	case Fault429:
+		return 429
+	case Fault500:
+		return 500
+	case Fault503:
+		return 503
+	}
+	return 504
+}
+
 // AllFaultKinds lists every kind of fault.
 var AllFaultKinds = []FaultKind{Fault429, Fault500, Fault503, FaultTimeout}
 

@@ -355,6 +355,9 @@ func (s *Server) serveCall(w http.ResponseWriter, c *call) {
 		return
 	}
 	fault, after := s.pickFault(c)
+	if fault != "" && !after {
+		s.countLocked(c, fault.status())
+	}
 	s.mu.Unlock()
 	if fault != "" && !after {
 		s.serveFault(w, c, fault)
@@ -380,9 +383,10 @@ func (s *Server) serveCall(w http.ResponseWriter, c *call) {
 	if herr != nil {
 		code = herr.Code
 	}
-	if fault == "" {
-		s.countLocked(c, code)
+	if fault != "" {
+		code = fault.status()
 	}
+	s.countLocked(c, code)
 	s.mu.Unlock()
 	if fault != "" {
 		s.serveFault(w, c, fault)

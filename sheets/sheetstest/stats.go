@@ -9,13 +9,14 @@ import (
 // GET /_emulator/stats.
 type Stats struct {
 	// Requests counts requests by method id ("sheets.spreadsheets.values.batchGet",
-	// "drive.files.copy"), whatever their outcome, except injected faults
-	// answered before the request ran.
+	// "drive.files.copy"), whatever their outcome: refused by a quota,
+	// failed by an injected fault, or served.
 	Requests map[string]int `json:"requests"`
 	// BySpreadsheet counts requests per spreadsheet (or Drive file) id and
 	// method id.
 	BySpreadsheet map[string]map[string]int `json:"bySpreadsheet"`
-	// Responses counts answers by HTTP status code ("200", "400", "429").
+	// Responses counts answers by HTTP status code ("200", "400", "429");
+	// an injected timeout counts as 504 even when the client gave up first.
 	Responses map[string]int `json:"responses"`
 	// QuotaExceeded counts the real (not injected) 429s by quota limit:
 	// ReadRequestsPerMinutePerUser, WriteRequestsPerMinutePerProject, ...
