@@ -25,6 +25,31 @@
 // no goroutines; the server has no background work), so tests can run it
 // inside a testing/synctest bubble with virtual time.
 //
+// Methods: spreadsheets.create, get (ranges, includeGridData, fields),
+// getByDataFilter, batchUpdate, developerMetadata.get and search, and
+// values.get, update, append, clear, batchGet, batchUpdate, batchClear and
+// their ByDataFilter forms; Drive files.copy, get, list (q: 'id' in parents,
+// name, mimeType, trashed; and, or, not), create (folders, spreadsheets),
+// update, delete, permissions.create, list, get, delete, drives.get and
+// list. batchUpdate requests: addSheet, deleteSheet, updateSheetProperties,
+// updateSpreadsheetProperties, updateCells, repeatCell, mergeCells,
+// unmergeCells, updateDimensionProperties, insertDimension,
+// deleteDimension, appendDimension, autoResizeDimensions (no effect),
+// setDataValidation, add/update/deleteNamedRange,
+// add/update/deleteProtectedRange, create/update/deleteDeveloperMetadata,
+// addChart (stored, not drawn) and deleteEmbeddedObject; any other request
+// is refused with a 400 that names the emulator.
+//
+// Quotas use a sliding one-minute window per bucket (user and project,
+// reads and writes apart): a request is accepted when fewer than the quota
+// were accepted in the 60 seconds before it. A client that spaces its
+// requests 60s/quota apart is therefore never refused.
+//
+// Acting as a person: EditAs types values (USER_ENTERED, protected cells
+// refused, strict data validation applied), BatchUpdateAs makes structural
+// edits such as inserting a row, ReadAs reads what the person sees. None of
+// them spends quota or counts in the stats.
+//
 // Where Google's behaviour is not documented the emulator follows the
 // observed behaviour collected in the project's research notes, and says
 // so in comments; messages quoted from real responses are marked in

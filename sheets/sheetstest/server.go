@@ -140,7 +140,11 @@ func (s *Server) now() time.Time {
 }
 
 // BaseURL is the emulator's base URL as configured.
-func (s *Server) BaseURL() string { return s.opts.BaseURL }
+func (s *Server) BaseURL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.opts.BaseURL
+}
 
 // SetBaseURL changes the base URL once the listening address is known
 // (httptest.NewServer picks a port after the Server exists). Keys issued
@@ -528,4 +532,4 @@ func (s *Server) Close() error {
 	return s.saveLocked()
 }
 
-func (s *Server) String() string { return fmt.Sprintf("sheetstest.Server(%s)", s.opts.BaseURL) }
+func (s *Server) String() string { return fmt.Sprintf("sheetstest.Server(%s)", s.BaseURL()) }
