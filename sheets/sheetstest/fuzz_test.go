@@ -71,3 +71,26 @@ func FuzzRequestBody(f *testing.F) {
 		}
 	})
 }
+
+// FuzzQueryAndMask feeds arbitrary text to the two small parsers of query
+// parameters: Drive's q and the fields partial-response mask.
+func FuzzQueryAndMask(f *testing.F) {
+	for _, s := range []string{
+		"'0AB' in parents and trashed = false",
+		"name = 'O\\'Neil' or (mimeType != 'x' and not name contains 'y')",
+		"sheets(properties(sheetId,title),data.rowData.values(userEnteredValue))",
+		"files(id,name),nextPageToken", "*", "a/b/c", "((", "'",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if q, err := parseDriveQuery(s); err == nil && q != nil {
+			c := &call{user: identity{Email: "a@b.c"}}
+			q.match(c, &file{ID: "x", Name: s, Owner: "a@b.c"})
+		}
+		if m, err := parseFieldsMask(s); err == nil {
+			m.prune(map[string]any{"a": []any{map[string]any{"b": 1}}, "files": []any{}})
+			m.selects("sheets", "data")
+		}
+	})
+}
