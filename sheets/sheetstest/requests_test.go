@@ -277,3 +277,26 @@ func (s *Server) shareForTest(fileID, email, role string) error {
 	f.Perms = append(f.Perms, &permission{ID: permissionID(strings.ToLower(email)), Type: "user", Role: role, Email: email})
 	return nil
 }
+
+func TestClearKeepsFormats(t *testing.T) {
+	s := newServer(t, Options{})
+	book := newBook(t, s, "Plan")
+	api := sheetsFor(t, s, finance)
+	id := book.SpreadsheetId
+	_, err := api.Spreadsheets.Values.Update(id, "Plan!A1:C2", &sheets.ValueRange{Values: [][]any{{"a", "12%", 3}, {"d", "e", "f"}}}).ValueInputOption("USER_ENTERED").Do()
+	require.NoError(t, err)
+	cl, err := api.Spreadsheets.Values.Clear(id, "Plan!B1:B2", &sheets.ClearValuesRequest{}).Do()
+	require.NoError(t, err)
+	assert.Equal(t, "Plan!B1:B2", cl.ClearedRange)
+	bc, err := api.Spreadsheets.Values.BatchClear(id, &sheets.BatchClearValuesRequest{Ranges: []string{"Plan!C2", "Plan!A2"}}).Do()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Plan!C2", "Plan!A2"}, bc.ClearedRanges)
+	r, err := api.Spreadsheets.Values.Get(id, "Plan!A1:C2").Do()
+	require.NoError(t, err)
+	assert.Equal(t, [][]any{{"a", "", "3"}}, r.Values)
+	_, err = api.Spreadsheets.Values.Update(id, "Plan!B1", &sheets.ValueRange{Values: [][]any{{0.5}}}).ValueInputOption("RAW").Do()
+	require.NoError(t, err)
+	r, err = api.Spreadsheets.Values.Get(id, "Plan!B1").Do()
+	require.NoError(t, err)
+	assert.Equal(t, [][]any{{"50%"}}, r.Values, "clearing kept the percent format")
+}
