@@ -287,6 +287,8 @@ type call struct {
 	handler  func(*call) (any, *apiError)
 	// changed is set by handlers that modified the state.
 	changed bool
+	// faultWait is how long an injected timeout holds the request.
+	faultWait time.Duration
 }
 
 // ServeHTTP serves the Sheets v4 API under /v4/, Drive v3 under
@@ -359,6 +361,7 @@ func (s *Server) serveCall(w http.ResponseWriter, c *call) {
 		return
 	}
 	fault, after := s.pickFault(c)
+	c.faultWait = s.opts.Faults.TimeoutAfter
 	if fault != "" && !after {
 		s.countLocked(c, fault.status())
 	}
@@ -457,7 +460,7 @@ func (s *Server) serveFault(w http.ResponseWriter, c *call, kind FaultKind) {
 		writeError(w, newError(503, msgUnavailable))
 	case FaultTimeout:
 		ctx := c.r.Context()
-		wait := s.opts.Faults.TimeoutAfter
+		wait := c.faultWait
 		if wait <= 0 {
 			wait = 180 * time.Second
 		}

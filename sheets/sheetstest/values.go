@@ -149,7 +149,7 @@ func parseInputOption(opt string) (bool, *apiError) {
 	case "USER_ENTERED":
 		return true, nil
 	case "", "INPUT_VALUE_OPTION_UNSPECIFIED":
-		return false, invalidf("Invalid valueInputOption: INPUT_VALUE_OPTION_UNSPECIFIED")
+		return false, invalidf("'valueInputOption' is required but not specified")
 	}
 	return false, invalidf("Invalid valueInputOption: %s", opt)
 }
