@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/api/googleapi"
 	"google.golang.org/api/sheets/v4"
 )
 
@@ -300,3 +301,36 @@ func TestClearKeepsFormats(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, [][]any{{"50%"}}, r.Values, "clearing kept the percent format")
 }
+
+func TestFieldsMaskForms(t *testing.T) {
+	s := newServer(t, Options{})
+	book := newBook(t, s, "Plan")
+	api := sheetsFor(t, s, finance)
+	id := book.SpreadsheetId
+	_, err := api.Spreadsheets.Values.Update(id, "Plan!A1:B1", &sheets.ValueRange{Values: [][]any{{"x", "=1+1"}}}).ValueInputOption("USER_ENTERED").Do()
+	require.NoError(t, err)
+	for _, mask := range []string{
+		"sheets(properties,data.rowData.values(userEnteredValue,effectiveValue))",
+		"spreadsheetId,namedRanges,developerMetadata,sheets(properties,merges,protectedRanges,developerMetadata,data(startRow,startColumn,columnMetadata(pixelSize),rowData(values(userEnteredValue,effectiveValue,userEnteredFormat,dataValidation))))",
+		"sheets/properties/title,sheets/data/rowData/values/formattedValue",
+		"sheets.properties.sheetId, spreadsheetUrl",
+		"*",
+	} {
+		t.Run(mask, func(t *testing.T) {
+			got, err := api.Spreadsheets.Get(id).Ranges("Plan!A1:B2").Fields(googleapiField(mask)).Do()
+			require.NoError(t, err)
+			require.Len(t, got.Sheets, 1)
+		})
+	}
+	got, err := api.Spreadsheets.Get(id).Ranges("Plan!A1:B2").Fields("sheets.data.rowData.values.effectiveValue").Do()
+	require.NoError(t, err)
+	cell := got.Sheets[0].Data[0].RowData[0].Values[1]
+	assert.Nil(t, cell.UserEnteredValue)
+	assert.Equal(t, 2.0, *cell.EffectiveValue.NumberValue)
+	for _, bad := range []string{"sheets(", "sheets(properties", "sheets.nope", "nope", "sheets..x"} {
+		_, err := api.Spreadsheets.Get(id).Fields(googleapiField(bad)).Do()
+		apiErr(t, err, 400)
+	}
+}
+
+func googleapiField(s string) googleapi.Field { return googleapi.Field(s) }
