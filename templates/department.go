@@ -131,7 +131,7 @@ const (
 // hasDrivers reports whether a department gets the Drivers sheet: the
 // revenue drivers apply where a department plans revenue.
 func (t *Department) hasDrivers(dept string) bool {
-	for _, a := range t.cycle.AccountsFor(dept) {
+	for _, a := range t.accountsOf(dept) {
 		if a.Type == engine.Revenue {
 			return true
 		}
