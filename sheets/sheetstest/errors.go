@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 )
 
 // apiError is an error answered in Google's JSON error shape:
@@ -150,7 +151,7 @@ func driveInvalid(location, msg string) *apiError {
 
 // quotaError is the 429 Sheets answers when a per-minute quota is spent,
 // in the ErrorInfo form of current Google responses.
-func quotaError(write, perUser bool, project string) *apiError {
+func quotaError(write, perUser bool, project string, limit int) *apiError {
 	kind, metric, limitName := "Read", "read_requests", "ReadRequestsPerMinute"
 	if write {
 		kind, metric, limitName = "Write", "write_requests", "WriteRequestsPerMinute"
@@ -166,10 +167,12 @@ func quotaError(write, perUser bool, project string) *apiError {
 		"reason": "RATE_LIMIT_EXCEEDED",
 		"domain": "googleapis.com",
 		"metadata": map[string]string{
-			"consumer":     "projects/" + projectNumber(project),
-			"quota_limit":  limitName + suffix,
-			"quota_metric": "sheets.googleapis.com/" + metric,
-			"service":      msgSheetsService,
+			"consumer":          "projects/" + projectNumber(project),
+			"quota_limit":       limitName + suffix,
+			"quota_metric":      "sheets.googleapis.com/" + metric,
+			"quota_limit_value": strconv.Itoa(limit),
+			"quota_location":    "global",
+			"service":           msgSheetsService,
 		},
 	}}
 	return e

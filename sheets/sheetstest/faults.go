@@ -105,5 +105,9 @@ func faultQuotaError(c *call) *apiError {
 	if c.api == "drive" {
 		return driveError(429, "rateLimitExceeded", "Rate Limit Exceeded", "")
 	}
-	return quotaError(c.class == writeQuota, true, c.user.Project)
+	limit := c.s.quotas.ReadPerUser
+	if c.class == writeQuota {
+		limit = c.s.quotas.WritePerUser
+	}
+	return quotaError(c.class == writeQuota, true, c.user.Project, limit)
 }

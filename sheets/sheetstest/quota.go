@@ -62,11 +62,11 @@ func (s *Server) takeQuota(c *call) *apiError {
 	ub, pb := live(uk), live(pk)
 	if userLimit > 0 && len(ub) >= userLimit {
 		s.stats.noteQuota(quotaLimitName(write, true))
-		return quotaError(write, true, c.user.Project)
+		return quotaError(write, true, c.user.Project, userLimit)
 	}
 	if projLimit > 0 && len(pb) >= projLimit {
 		s.stats.noteQuota(quotaLimitName(write, false))
-		return quotaError(write, false, c.user.Project)
+		return quotaError(write, false, c.user.Project, projLimit)
 	}
 	if userLimit > 0 {
 		s.quota.buckets[uk] = append(ub, now)
