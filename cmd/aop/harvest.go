@@ -105,13 +105,16 @@ type harvestSetup struct {
 // harvestEach harvests files in parallel over GOMAXPROCS and hands each
 // result to emit in the order given, as soon as it and every file before it
 // are done. Only a bounded window of results waits for its turn, so memory
-// holds what emit keeps, not every file harvested. Files are read before
-// setup is ready (reading needs no cycle); verifying and parsing wait for
-// it, and its error ends the harvest. A department claimed by two files is
-// refused on the later one.
+// holds what emit keeps, not every file harvested. Files of the window are
+// read before setup is ready (reading needs no cycle); verifying and
+// parsing wait for it, and its error ends the harvest. A department
+// claimed by two files is refused on the later one.
 func harvestEach(ctx context.Context, e *env, files []string, dept string, setup func() (*harvestSetup, error), emit func(*harvest.Result) error) error {
-	workers := runtime.GOMAXPROCS(0)
-	window := make(chan struct{}, 4*workers) // files started but not yet emitted
+	window := make(chan struct{}, 4*runtime.GOMAXPROCS(0)) // files started but not yet emitted
+	// A worker for each file of the window: while the setup is not ready,
+	// each reads a file and waits, so the cores that the setup leaves free
+	// read ahead; afterwards only GOMAXPROCS of them run at a time.
+	workers := cap(window)
 	work := make(chan int)
 	out := make(chan harvested)
 	ctx, cancel := context.WithCancel(ctx)
