@@ -150,6 +150,9 @@ func scanEndpoint(s string) (endpoint, bool) {
 // parseCells parses the cell part of a range ("A1", "A1:B2", "A:C",
 // "A5:A", "1:3") into zero-based half-open bounds, -1 for open ends.
 func parseCells(s string) (r0, c0, r1, c1 int, err error) {
+	if r0, c0, r1, c1, err := parseR1C1Range(s); err == nil {
+		return r0, c0, r1, c1, nil
+	}
 	a, b, two := strings.Cut(s, ":")
 	from, ok := scanEndpoint(a)
 	if !ok {
@@ -274,12 +277,33 @@ func parseR1C1(s string) (int, int, int, int, error) {
 	if !ok {
 		return 0, 0, 0, 0, errA1
 	}
-	rn, err1 := strconv.Atoi(r)
-	cn, err2 := strconv.Atoi(c)
-	if err1 != nil || err2 != nil {
+	if !allDigits(r) || !allDigits(c) || len(r) > 8 || len(c) > 8 {
+		return 0, 0, 0, 0, errA1
+	}
+	rn, _ := strconv.Atoi(r)
+	cn, _ := strconv.Atoi(c)
+	if rn == 0 || cn == 0 {
 		return 0, 0, 0, 0, errA1
 	}
 	return rn - 1, cn - 1, rn, cn, nil
+}
+
+// parseR1C1Range reads the absolute R1C1 forms reads accept: R2C3 and
+// R1C1:R10C4.
+func parseR1C1Range(s string) (r0, c0, r1, c1 int, err error) {
+	a, b, two := strings.Cut(s, ":")
+	ar, ac, _, _, err := parseR1C1(a)
+	if err != nil || ar < 0 || ac < 0 || ar >= maxA1Row || ac >= maxA1Col {
+		return 0, 0, 0, 0, errA1
+	}
+	if !two {
+		return ar, ac, ar + 1, ac + 1, nil
+	}
+	br, bc, _, _, err := parseR1C1(b)
+	if err != nil || br < 0 || bc < 0 || br >= maxA1Row || bc >= maxA1Col {
+		return 0, 0, 0, 0, errA1
+	}
+	return min(ar, br), min(ac, bc), max(ar, br) + 1, max(ac, bc) + 1, nil
 }
 
 // resolved is an A1 range resolved against a spreadsheet.
@@ -378,4 +402,13 @@ func gridToRect(g *sheets.GridRange, sh *sheetState) rect {
 		r.C1 = sh.colCount()
 	}
 	return r
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }

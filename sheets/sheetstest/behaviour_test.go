@@ -195,6 +195,7 @@ func TestA1Ranges(t *testing.T) {
 		{"'Plan 2026'", "'Plan 2026'!A1:Z1000", [][]any{{}, {"", "1", "2"}}},
 		{"Sheet3!A1:Z9", "Sheet3!A1:Z9", nil},
 		{"'Plan 2026'!A1:B5000", "'Plan 2026'!A1:B1000", [][]any{{}, {"", "1"}}},
+		{"'Plan 2026'!R2C2:R2C3", "'Plan 2026'!B2:C2", [][]any{{"1", "2"}}},
 	}
 	for _, c := range cases {
 		t.Run(c.rng, func(t *testing.T) {
