@@ -714,7 +714,16 @@ func (b *batch) checkProtectedRange(pr *sheets.ProtectedRange) (*sheetState, *re
 			return nil, err
 		}
 	}
+	if len(pr.UnprotectedRanges) > 0 {
+		g := pr.Range
+		if g == nil || g.StartRowIndex != 0 || g.EndRowIndex != 0 || g.StartColumnIndex != 0 || g.EndColumnIndex != 0 {
+			return nil, failf("Unprotected ranges are only supported on protected sheets.")
+		}
+	}
 	for _, u := range pr.UnprotectedRanges {
+		if u.SheetId != sh.Props.SheetId {
+			return nil, failf("Unprotected ranges must be on the protected sheet.")
+		}
 		if _, _, err := b.grid(u); err != nil {
 			return nil, err
 		}
