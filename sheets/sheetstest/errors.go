@@ -74,8 +74,14 @@ func badRequestField(field, msg string) *apiError {
 	return e
 }
 
-// Messages Google answers with, quoted where they are known from observed
-// responses (see the research notes on the wire protocol).
+// Messages Google answers with. Observed in real responses (research
+// notes, sections 1.3, 1.5 and 1.7): msgNoPermission, msgProtected (seen in
+// the v3 era, still answered), msgSANoQuota, msgPayloadTooBig and the 429
+// text of quotaError. Google's usual texts, not verified against a source:
+// msgNotFound, msgInternal, msgUnavailable, msgDeadline and the two 401
+// texts. Wording of other 400s (the "already exists" family, invalid
+// masks) is the emulator's, following Google's "Invalid requests[i].kind:"
+// pattern.
 const (
 	msgNoPermission   = "The caller does not have permission"
 	msgNotFound       = "Requested entity was not found."
