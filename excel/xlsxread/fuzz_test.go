@@ -47,7 +47,8 @@ func FuzzSheetXML(f *testing.F) {
 	f.Add([]byte(sheetXML(`<x:row><x:c t="inlineStr"><x:is><x:r><x:t>&lt;a&#x41;&#66;_xD83D__xDE00_</x:t></x:r><x:rPh><x:t>b</x:t></x:rPh></x:is></x:c><c t="d"><v>2024-01-02T03:04:05Z</v></c></x:row>`)))
 	f.Add([]byte("<worksheet><sheetData><row r=\"2\"><c t=\"str\"><v><![CDATA[a\r\nb]]><!--c--></v></c></row></sheetData><mergeCells><mergeCell ref=\"A1:B2\"/></mergeCells></worksheet>"))
 	f.Add([]byte(sheetXML(`<row r="1"><c r="A1" s="1"><v>1.5</v></c><c r="B1" t="s"><v>0</v></c><c r="C1" s="2"></c><c r="D1"/>` +
-		`<c r="E1"><f>SUM(A1:B1)</f><v>3</v></c><c r="F1" t="str"><f>A1</f></c><c t="n" r="G1"><v>x</v></c></row>`)))
+		`<c r="E1"><f>SUM(A1:B1)</f><v>3</v></c><c r="F1" t="str"><f>A1</f></c><c t="n" r="G1"><v>x</v></c>` +
+		`<c r="H1" t="inlineStr"><is><t>a_x0041_b</t></is></c><c r="I1" t="inlineStr"><is><t></t></is></c></row>`)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		formulas := len(data)%2 == 0
 		read := func(general bool) (*grid.Sheet, error) {

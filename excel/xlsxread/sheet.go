@@ -387,9 +387,9 @@ func (r *sheetReader) place(at grid.Ref, hasRef bool) (grid.Ref, error) {
 
 // fastCell reads the commonest cells of sheetData without the general
 // tokenizer: a <c> tag without prefixes whose attributes are double-quoted
-// and free of entities, holding nothing, or a <v> value without entities
-// or carriage returns, and (when formulas are not read) before or after
-// it a formula tag without attributes. It reports false, having consumed
+// and free of entities, holding nothing, a <v> value without entities or
+// carriage returns, and (when formulas are not read) before or after it a
+// formula tag without attributes, or inline text of one plain run. It reports false, having consumed
 // nothing, for anything else, which the general path reads. Problems are
 // reported as the general path reports them, at the same byte.
 func (r *sheetReader) fastCell() (bool, error) {
@@ -461,7 +461,7 @@ func (r *sheetReader) fastCell() (bool, error) {
 	q++
 	afterTag := q
 	// The content: formulas skipped, at most one value.
-	var text []byte
+	var text, inline []byte
 	valueAt := -1 // where the general path reports a bad value
 	if !empty {
 		for {
@@ -470,6 +470,22 @@ func (r *sheetReader) fastCell() (bool, error) {
 			}
 			if b[q+1] == '/' && b[q+2] == 'c' && b[q+3] == '>' {
 				q += 4
+				break
+			}
+			if q == afterTag && string(typ) == "inlineStr" && bytes.HasPrefix(b[q:], []byte("<is><t>")) {
+				// Inline text of one plain run, alone in the cell.
+				t := q + 7
+				j := t
+				for j < len(b) && b[j] != '<' {
+					if b[j] == '&' || b[j] == '\r' {
+						return false, nil
+					}
+					j++
+				}
+				if !bytes.HasPrefix(b[j:], []byte("</t></is></c>")) {
+					return false, nil
+				}
+				inline, q = b[t:j], j+len("</t></is></c>")
 				break
 			}
 			tag := b[q+1]
@@ -540,6 +556,16 @@ func (r *sheetReader) fastCell() (bool, error) {
 	}
 	if at, err = r.place(at, ref != nil); err != nil {
 		return true, err
+	}
+	if len(inline) > 0 {
+		p := pending{ref: at, kind: grid.String, src: srcArena, vOff: int32(len(r.arena)), fOff: noText, fEnd: noText}
+		r.arena = appendUnescaped(r.arena, inline)
+		p.vEnd = int32(len(r.arena))
+		if p.vEnd > p.vOff {
+			if err := r.store(&p); err != nil {
+				return true, err
+			}
+		}
 	}
 	if text != nil {
 		s.pos = valueAt
