@@ -12,6 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/urfave/cli/v3"
 
+	"aop/cmd/internal/cyclefile"
 	"aop/cmd/internal/harvest"
 	"aop/cmd/internal/keys"
 	"aop/engine"
@@ -26,9 +27,18 @@ func demoCommand(e *env) *cli.Command {
 		Usage: "run the whole loop on a built-in example company, on local .xlsx files",
 		Description: "Writes DIR/cycle.yaml and DIR/signing.key for Kestrel Analytics, generates DIR/departments/<id>.xlsx,\n" +
 			"fills them as department heads would (one leaves a mistake) and harvests them with a readable report.",
-		Flags: []cli.Flag{&cli.StringFlag{Name: "out", Usage: "the folder to write the demo into", Value: "demo"}},
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "out", Usage: "the folder to write the demo into", Value: "demo"},
+			&cli.StringFlag{Name: "backend", Usage: "xlsx (local files) or sheets-emulator (Google Sheets, emulated in process)", Value: "xlsx"},
+		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
-			return runDemo(ctx, e, cmd.String("out"))
+			switch cmd.String("backend") {
+			case "xlsx":
+				return runDemo(ctx, e, cmd.String("out"))
+			case "sheets-emulator":
+				return runSheetsDemo(ctx, e, cmd.String("out"))
+			}
+			return fmt.Errorf("--backend %q: use xlsx or sheets-emulator", cmd.String("backend"))
 		},
 	}
 }
@@ -38,33 +48,11 @@ func runDemo(ctx context.Context, e *env, dir string) error {
 	if err := os.MkdirAll(deptDir, 0o755); err != nil {
 		return err
 	}
-	keyFile := filepath.Join(dir, "signing.key")
-	if _, err := os.Stat(keyFile); os.IsNotExist(err) {
-		if _, err := keys.Create(keyFile); err != nil {
-			return err
-		}
-	}
-	cyclePath := filepath.Join(dir, "cycle.yaml")
-	if err := os.WriteFile(cyclePath, []byte(demoCycleYAML()), 0o644); err != nil {
+	cf, key, cyclePath, err := writeDemoCycle(e, dir)
+	if err != nil {
 		return err
 	}
-	// The demo's own key file is used even when AOP_SIGNING_KEY is set, so
-	// that the files it writes verify with the cycle it writes.
-	demoEnv := *e
-	demoEnv.getenv = func(k string) string {
-		if k == keys.EnvVar {
-			return ""
-		}
-		return e.getenv(k)
-	}
-	cf, key, err := loadCycle(&demoEnv, cyclePath)
-	if err != nil {
-		return fmt.Errorf("demo cycle: %w", err)
-	}
 	c := cf.Cycle
-	fmt.Fprintf(e.stdout, "%s · %s · %d departments (%d plan) · %d accounts · dimensions: %s\n",
-		c.Company, c.Year.Name(), len(c.Departments), len(c.Leaves()), len(c.Accounts), dimensionNames(c))
-	fmt.Fprintf(e.stdout, "cycle file: %s\n\n", cyclePath)
 
 	paths, err := generate(ctx, e, c, key, "", deptDir, c.Leaves())
 	if err != nil {
@@ -149,6 +137,39 @@ func runDemo(ctx context.Context, e *env, dir string) error {
 	fmt.Fprintf(e.stdout, "Try it yourself:\n  aop harvest --cycle %s %s\n  aop consolidate --cycle %s --out %s --by channel %s\n  aop scenarios --cycle %s %s\n",
 		cyclePath, filepath.Join(deptDir, "*.xlsx"), cyclePath, summary, filepath.Join(deptDir, "*.xlsx"), cyclePath, filepath.Join(deptDir, "*.xlsx"))
 	return nil
+}
+
+// writeDemoCycle writes the demo's cycle file and signing key into dir,
+// loads them, and says what the cycle holds.
+func writeDemoCycle(e *env, dir string) (*cyclefile.File, templates.Key, string, error) {
+	keyFile := filepath.Join(dir, "signing.key")
+	if _, err := os.Stat(keyFile); os.IsNotExist(err) {
+		if _, err := keys.Create(keyFile); err != nil {
+			return nil, nil, "", err
+		}
+	}
+	cyclePath := filepath.Join(dir, "cycle.yaml")
+	if err := os.WriteFile(cyclePath, []byte(demoCycleYAML()), 0o644); err != nil {
+		return nil, nil, "", err
+	}
+	// The demo's own key file is used even when AOP_SIGNING_KEY is set, so
+	// that the files it writes verify with the cycle it writes.
+	demoEnv := *e
+	demoEnv.getenv = func(k string) string {
+		if k == keys.EnvVar {
+			return ""
+		}
+		return e.getenv(k)
+	}
+	cf, key, err := loadCycle(&demoEnv, cyclePath)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("demo cycle: %w", err)
+	}
+	c := cf.Cycle
+	fmt.Fprintf(e.stdout, "%s · %s · %d departments (%d plan) · %d accounts · dimensions: %s\n",
+		c.Company, c.Year.Name(), len(c.Departments), len(c.Leaves()), len(c.Accounts), dimensionNames(c))
+	fmt.Fprintf(e.stdout, "cycle file: %s\n\n", cyclePath)
+	return cf, key, cyclePath, nil
 }
 
 func dimensionNames(c *engine.Cycle) string {
