@@ -365,13 +365,17 @@ func (p *harvestPrinter) summary() harvestSummary { return p.sum }
 // moneyTotals sums a submission's full year over its cost accounts and
 // over its revenue accounts.
 func moneyTotals(c *engine.Cycle, s *engine.Submission) (costs, revenue decimal.Decimal) {
-	var cs, rs []decimal.Decimal
-	for _, l := range s.Lines {
+	// Every month of every line in one sum: the same decimal as adding the
+	// lines' totals, in one pass.
+	cs := make([]decimal.Decimal, 0, len(s.Lines)*engine.MonthsPerYear)
+	var rs []decimal.Decimal
+	for i := range s.Lines {
+		l := &s.Lines[i]
 		switch a, _ := c.Account(l.Account); {
 		case a.Type == engine.Revenue:
-			rs = append(rs, l.Total())
+			rs = append(rs, l.Months[:]...)
 		case a.Type.IsMoney():
-			cs = append(cs, l.Total())
+			cs = append(cs, l.Months[:]...)
 		}
 	}
 	return engine.Sum(cs...), engine.Sum(rs...)
