@@ -280,3 +280,15 @@ func errTabMissing(err error) bool {
 	var ge *googleapi.Error
 	return errors.As(err, &ge) && ge.Code == 400 && strings.Contains(ge.Message, "Unable to parse range")
 }
+
+// Delete moves a spreadsheet to the shared drive's trash.
+func (c *Client) Delete(ctx context.Context, id string) error {
+	err := c.call(ctx, Drive, func(ctx context.Context, _ bool) error {
+		_, err := c.drive.Files.Update(id, &drive.File{Trashed: true}).SupportsAllDrives(true).Fields("id").Context(ctx).Do()
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("sheets: delete %s: %w", id, err)
+	}
+	return nil
+}

@@ -3,6 +3,7 @@ package sheets_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -32,6 +33,10 @@ func newEnv(t testing.TB, opts sheetstest.Options, o sheets.Options) *env {
 	acct, err := sheets.ServiceAccount(context.Background(), seeded.Key, "", emu.Client())
 	require.NoError(t, err)
 	o.HTTPClient, o.Endpoint, o.Editor = acct.Client, emu.BaseURL(), acct.Email
+	if o.Pacer == nil { // the emulator's quotas are the test's business
+		lots := 1 << 20
+		o.Pacer = sheets.NewPacer(sheets.NewMemorySlots(), sheets.Quotas{ReadsPerUser: lots, WritesPerUser: lots, ReadsPerProject: lots, WritesPerProject: lots})
+	}
 	o.Folder, o.Template = seeded.DriveID, seeded.TemplateID
 	c, err := sheets.New(context.Background(), o)
 	require.NoError(t, err)
@@ -44,6 +49,9 @@ type harness struct{ *env }
 func (h harness) Render(ctx context.Context, t *testing.T, wb *grid.Workbook) (string, error) {
 	h.n++
 	s, err := h.client.Create(ctx, sheets.NewSpreadsheet{Name: fmt.Sprintf("%s %d", t.Name(), h.n), Workbook: wb})
+	if err == nil && h.emu == nil {
+		t.Cleanup(func() { assert.NoError(t, h.client.Delete(context.Background(), s.ID)) })
+	}
 	return s.ID, err
 }
 
@@ -64,6 +72,26 @@ func (harness) Capabilities() gridtest.Capabilities {
 func TestConformance(t *testing.T) {
 	e := newEnv(t, sheetstest.Options{Quotas: &sheetstest.Quotas{}}, sheets.Options{})
 	gridtest.Run(t, harness{e})
+}
+
+// TestConformanceLive runs the suite against Google itself when
+// AOP_GOOGLE_LIVE_CREDENTIALS names a service-account key file, with
+// AOP_GOOGLE_LIVE_SHARED_DRIVE (a shared-drive folder the account can
+// write to) and AOP_GOOGLE_LIVE_TEMPLATE (a blank master spreadsheet in
+// it). The spreadsheets it makes go to the drive's trash afterwards.
+func TestConformanceLive(t *testing.T) {
+	keyFile := os.Getenv("AOP_GOOGLE_LIVE_CREDENTIALS")
+	if keyFile == "" {
+		t.Skip("AOP_GOOGLE_LIVE_CREDENTIALS is not set: the suite runs against the emulator only")
+	}
+	key, err := os.ReadFile(keyFile)
+	require.NoError(t, err)
+	acct, err := sheets.ServiceAccount(t.Context(), key, os.Getenv("AOP_GOOGLE_LIVE_SUBJECT"), nil)
+	require.NoError(t, err)
+	c, err := sheets.New(t.Context(), sheets.Options{HTTPClient: acct.Client, Editor: acct.Email,
+		Folder: os.Getenv("AOP_GOOGLE_LIVE_SHARED_DRIVE"), Template: os.Getenv("AOP_GOOGLE_LIVE_TEMPLATE")})
+	require.NoError(t, err)
+	gridtest.Run(t, harness{&env{client: c}})
 }
 
 // plan is a department-like workbook: a protected Plan sheet of lines ×
