@@ -35,6 +35,10 @@ type Config struct {
 	Jobs           Jobs      `yaml:"jobs"`
 	Reminders      Reminders `yaml:"reminders"`
 	Google         Google    `yaml:"google"`
+	// CORSOrigins are the origins (scheme://host[:port]) of pages served
+	// elsewhere that may call the API routes the Excel add-in uses; empty
+	// when the add-in is served by aop itself, on its own origin.
+	CORSOrigins []string `yaml:"cors_origins"`
 }
 
 // Google connects the service to Google Sheets. Without credentials (or an
@@ -182,6 +186,11 @@ func (c Config) Validate() error {
 	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		bad("public_url", "%q is not an http(s) URL", c.PublicURL)
 	}
+	for _, o := range c.CORSOrigins {
+		if !isOrigin(o) {
+			bad("cors_origins", "%q is not an origin such as https://addins.example.com (scheme, host and port only)", o)
+		}
+	}
 	if c.Database == "" {
 		bad("database", "give a SQLite file or a postgres:// URL")
 	}
@@ -236,6 +245,14 @@ func (c Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// isOrigin reports whether s is a web origin: an http(s) scheme and a host
+// with an optional port, nothing else.
+func isOrigin(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.Path == "" &&
+		u.RawQuery == "" && u.Fragment == "" && u.User == nil && !strings.HasSuffix(s, "/")
 }
 
 // Duration is a time.Duration written as "90s", "5m" or "72h".

@@ -56,6 +56,9 @@ func TestStrictAndValidated(t *testing.T) {
 		{"google: {credentials_file: sa.json, template: t}\n", "google.shared_drive: give the shared-drive folder"},
 		{"google: {credentials_file: sa.json, shared_drive: d}\n", "google.template: give the master template"},
 		{"google: {quotas: {reads_per_user: 0}}\n", "google.quotas.reads_per_user: 0 is below 1"},
+		{"cors_origins: [https://addins.example.com/]\n", `cors_origins: "https://addins.example.com/" is not an origin`},
+		{"cors_origins: [https://addins.example.com/taskpane]\n", `cors_origins: "https://addins.example.com/taskpane" is not an origin`},
+		{"cors_origins: ['*']\n", `cors_origins: "*" is not an origin`},
 	} {
 		path := filepath.Join(t.TempDir(), "aop.yaml")
 		require.NoError(t, os.WriteFile(path, []byte(tc.yaml), 0o600))
@@ -64,4 +67,12 @@ func TestStrictAndValidated(t *testing.T) {
 		assert.Contains(t, err.Error(), tc.want, tc.yaml)
 		assert.Contains(t, err.Error(), path, "the error names the file")
 	}
+}
+
+func TestCORSOrigins(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "aop.yaml")
+	require.NoError(t, os.WriteFile(path, []byte("cors_origins: [https://addins.example.com, http://localhost:3000]\n"), 0o600))
+	c, err := Load(path, func(string) string { return "" })
+	require.NoError(t, err)
+	assert.Equal(t, []string{"https://addins.example.com", "http://localhost:3000"}, c.CORSOrigins)
 }
