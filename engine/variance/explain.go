@@ -37,9 +37,9 @@ func Flex(budgetVolume, rate, fixed, actualVolume, actual decimal.Decimal) Flexi
 // Product is one product's price and quantity in two periods (budget and
 // actual, or last year and this).
 type Product struct {
-	Name                                 string
-	BudgetPrice, BudgetQty               decimal.Decimal
-	ActualPrice, ActualQty               decimal.Decimal
+	Name                   string
+	BudgetPrice, BudgetQty decimal.Decimal
+	ActualPrice, ActualQty decimal.Decimal
 }
 
 // PVM is a revenue change split into price, mix and quantity, the ACCA

@@ -44,7 +44,7 @@ type Line struct {
 
 // Month is one month's comparison.
 type Month struct {
-	Period engine.Period
+	Period       engine.Period
 	Actual, Plan decimal.Decimal
 	// Variance is Actual − Plan.
 	Variance decimal.Decimal
