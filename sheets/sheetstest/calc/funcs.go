@@ -28,12 +28,12 @@ var functions = map[string]*function{
 	"COUNTA":     {1, -1, fnCountA},
 	"COUNTBLANK": {1, 1, fnCountBlank},
 	"SUMPRODUCT": {1, -1, fnSumProduct},
-	"SUMIF":      {2, 3, fnSumIf},
-	"SUMIFS":     {3, -1, fnSumIfs},
+	"SUMIF":      {2, 3, conditionalSum(false)},
+	"SUMIFS":     {3, -1, conditionalSum(true)},
 	"COUNTIF":    {2, 2, fnCountIf},
 	"COUNTIFS":   {2, -1, fnCountIfs},
-	"AVERAGEIF":  {2, 3, fnAverageIf},
-	"AVERAGEIFS": {3, -1, fnAverageIfs},
+	"AVERAGEIF":  {2, 3, conditionalAverage(false)},
+	"AVERAGEIFS": {3, -1, conditionalAverage(true)},
 
 	// Logic.
 	"IF":      {2, 3, fnIf},
@@ -334,74 +334,54 @@ func (c *ctx) sumIfs(target *area, pairs []node, resize bool) (float64, int, val
 	return s, n, empty
 }
 
-func fnSumIfs(c *ctx, args []node) val {
-	if len(args)%2 != 1 {
-		return errv(errNA)
-	}
+// matchingSum sums and counts the target cells whose criteria hold:
+// SUMIFS order (target, then range and criterion pairs) when ifs is set,
+// SUMIF order (range, criterion, optional target) otherwise.
+func (c *ctx) matchingSum(args []node, ifs bool) (float64, int, val) {
 	target, e := c.sumRange(args[0])
 	if e.isErr() {
-		return e
+		return 0, 0, e
 	}
-	s, _, e := c.sumIfs(target, args[1:], false)
-	if e.isErr() {
-		return e
-	}
-	return num(s)
-}
-
-func fnSumIf(c *ctx, args []node) val {
-	target, e := c.sumRange(args[0])
-	if e.isErr() {
-		return e
+	if ifs {
+		return c.sumIfs(target, args[1:], false)
 	}
 	if len(args) == 3 {
 		if target, e = c.sumRange(args[2]); e.isErr() {
-			return e
+			return 0, 0, e
 		}
 	}
-	s, _, e := c.sumIfs(target, args[:2], true)
-	if e.isErr() {
-		return e
-	}
-	return num(s)
+	return c.sumIfs(target, args[:2], true)
 }
 
-func fnAverageIfs(c *ctx, args []node) val {
-	if len(args)%2 != 1 {
-		return errv(errNA)
-	}
-	target, e := c.sumRange(args[0])
-	if e.isErr() {
-		return e
-	}
-	s, n, e := c.sumIfs(target, args[1:], false)
-	if e.isErr() {
-		return e
-	}
-	if n == 0 {
-		return errv(errDiv0)
-	}
-	return num(s / float64(n))
-}
-
-func fnAverageIf(c *ctx, args []node) val {
-	target, e := c.sumRange(args[0])
-	if e.isErr() {
-		return e
-	}
-	if len(args) == 3 {
-		if target, e = c.sumRange(args[2]); e.isErr() {
+// conditionalSum is SUMIF and SUMIFS; conditionalAverage AVERAGEIF and
+// AVERAGEIFS (#DIV/0! when no cell matches).
+func conditionalSum(ifs bool) func(*ctx, []node) val {
+	return func(c *ctx, args []node) val {
+		if ifs && len(args)%2 != 1 {
+			return errv(errNA)
+		}
+		s, _, e := c.matchingSum(args, ifs)
+		if e.isErr() {
 			return e
 		}
+		return num(s)
 	}
-	s, n, e := c.sumIfs(target, args[:2], true)
-	if e.isErr() {
-		return e
+}
+
+func conditionalAverage(ifs bool) func(*ctx, []node) val {
+	return func(c *ctx, args []node) val {
+		if ifs && len(args)%2 != 1 {
+			return errv(errNA)
+		}
+		s, n, e := c.matchingSum(args, ifs)
+		if e.isErr() {
+			return e
+		}
+		if n == 0 {
+			return errv(errDiv0)
+		}
+		return num(s / float64(n))
 	}
-	if n == 0 {
-		return errv(errDiv0)
-	}
-	return num(s / float64(n))
 }
 
 func fnCountIfs(c *ctx, args []node) val {

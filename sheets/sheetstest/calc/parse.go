@@ -136,6 +136,18 @@ func (p *parser) skipSpace() {
 	}
 }
 
+// levels are the binary operators from the loosest binding to the
+// tightest, as in Sheets: comparison, "&", "+" "-", "*" "/", "^". Every
+// level is left-associative (2^3^2 is 64), and "^" binds looser than
+// unary minus (-2^2 is 4). Longer operators come first in a level.
+var levels = [][]op{
+	{opNe, opLe, opGe, opLt, opGt, opEq},
+	{opConcat},
+	{opAdd, opSub},
+	{opMul, opDiv},
+	{opPow},
+}
+
 // expr parses a comparison, the loosest binding level.
 func (p *parser) expr() (node, error) {
 	p.depth++
@@ -143,31 +155,30 @@ func (p *parser) expr() (node, error) {
 	if p.depth > maxDepth {
 		return nil, p.fail("formula nested too deeply")
 	}
-	l, err := p.concat()
+	return p.binary(0)
+}
+
+// binary parses a left-associative chain of one level's operators, whose
+// operands are the next level's.
+func (p *parser) binary(level int) (node, error) {
+	operand := func() (node, error) {
+		if level+1 == len(levels) {
+			return p.unary()
+		}
+		return p.binary(level + 1)
+	}
+	l, err := operand()
 	if err != nil {
 		return nil, err
 	}
 	for {
 		p.skipSpace()
-		var o op
-		switch {
-		case strings.HasPrefix(p.src[p.pos:], "<>"):
-			o = opNe
-		case strings.HasPrefix(p.src[p.pos:], "<="):
-			o = opLe
-		case strings.HasPrefix(p.src[p.pos:], ">="):
-			o = opGe
-		case p.peek() == '<':
-			o = opLt
-		case p.peek() == '>':
-			o = opGt
-		case p.peek() == '=':
-			o = opEq
-		default:
+		o, ok := p.operator(levels[level])
+		if !ok {
 			return l, nil
 		}
 		p.pos += len(opText[o])
-		r, err := p.concat()
+		r, err := operand()
 		if err != nil {
 			return nil, err
 		}
@@ -175,94 +186,14 @@ func (p *parser) expr() (node, error) {
 	}
 }
 
-func (p *parser) concat() (node, error) {
-	l, err := p.additive()
-	if err != nil {
-		return nil, err
-	}
-	for {
-		p.skipSpace()
-		if p.peek() != '&' {
-			return l, nil
+// operator returns the operator of ops at the parser's position.
+func (p *parser) operator(ops []op) (op, bool) {
+	for _, o := range ops {
+		if strings.HasPrefix(p.src[p.pos:], opText[o]) {
+			return o, true
 		}
-		p.pos++
-		r, err := p.additive()
-		if err != nil {
-			return nil, err
-		}
-		l = &binaryNode{op: opConcat, l: l, r: r}
 	}
-}
-
-func (p *parser) additive() (node, error) {
-	l, err := p.multiplicative()
-	if err != nil {
-		return nil, err
-	}
-	for {
-		p.skipSpace()
-		var o op
-		switch p.peek() {
-		case '+':
-			o = opAdd
-		case '-':
-			o = opSub
-		default:
-			return l, nil
-		}
-		p.pos++
-		r, err := p.multiplicative()
-		if err != nil {
-			return nil, err
-		}
-		l = &binaryNode{op: o, l: l, r: r}
-	}
-}
-
-func (p *parser) multiplicative() (node, error) {
-	l, err := p.power()
-	if err != nil {
-		return nil, err
-	}
-	for {
-		p.skipSpace()
-		var o op
-		switch p.peek() {
-		case '*':
-			o = opMul
-		case '/':
-			o = opDiv
-		default:
-			return l, nil
-		}
-		p.pos++
-		r, err := p.power()
-		if err != nil {
-			return nil, err
-		}
-		l = &binaryNode{op: o, l: l, r: r}
-	}
-}
-
-// power parses "^", which is left-associative (2^3^2 is 64) and binds
-// looser than unary minus (-2^2 is 4), as in Sheets and Excel.
-func (p *parser) power() (node, error) {
-	l, err := p.unary()
-	if err != nil {
-		return nil, err
-	}
-	for {
-		p.skipSpace()
-		if p.peek() != '^' {
-			return l, nil
-		}
-		p.pos++
-		r, err := p.unary()
-		if err != nil {
-			return nil, err
-		}
-		l = &binaryNode{op: opPow, l: l, r: r}
-	}
+	return 0, false
 }
 
 func (p *parser) unary() (node, error) {
