@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"regexp"
 	"slices"
@@ -9,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"aop/cmd/internal/plan"
 )
 
 // document is the part of openapi.json the tests read.
@@ -151,4 +155,27 @@ func resolve(doc map[string]any, ref string) any {
 		cur = m[strings.ReplaceAll(strings.ReplaceAll(part, "~1", "/"), "~0", "~")]
 	}
 	return cur
+}
+
+// TestOpenAPISignatureExample checks the worked signature of the
+// sheetSignature scheme against plan.Sign, so clients written from the
+// document sign as the service verifies.
+func TestOpenAPISignatureExample(t *testing.T) {
+	var doc struct {
+		Components struct {
+			SecuritySchemes struct {
+				SheetSignature struct {
+					Example struct {
+						Secret, Method, Path, Timestamp, Nonce, Body, BodySha256, Signature string
+					} `json:"x-example"`
+				} `json:"sheetSignature"`
+			} `json:"securitySchemes"`
+		} `json:"components"`
+	}
+	require.NoError(t, json.Unmarshal(openAPI, &doc))
+	ex := doc.Components.SecuritySchemes.SheetSignature.Example
+	require.NotEmpty(t, ex.Secret)
+	sum := sha256.Sum256([]byte(ex.Body))
+	assert.Equal(t, hex.EncodeToString(sum[:]), ex.BodySha256)
+	assert.Equal(t, plan.Sign(ex.Secret, ex.Method, ex.Path, ex.Timestamp, ex.Nonce, []byte(ex.Body)), ex.Signature)
 }

@@ -58,5 +58,6 @@ func (s *server) routes() []route {
 		{http.MethodPost, v1 + "/webhook/validate", signed, s.webhookValidate},
 		{http.MethodPost, v1 + "/webhook/submit", signed, s.webhookSubmit},
 		{http.MethodPost, v1 + "/webhook/refresh", signed, s.webhookRefresh},
+		{http.MethodGet, v1 + "/webhook/status", signed, s.webhookStatus},
 	}
 }

@@ -199,3 +199,14 @@ func (s *server) webhookRefresh(c *echo.Context) error {
 	}
 	return c.JSON(http.StatusAccepted, webhookAccepted{Job: job})
 }
+
+// webhookStatus answers the sheet's round and its department's status
+// (the Round status menu item): the round status as a department token
+// sees it, with the one department.
+func (s *server) webhookStatus(c *echo.Context) error {
+	st, err := s.svc.RoundStatus(c.Request().Context(), actorOf(c), signedRound(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, st)
+}

@@ -108,6 +108,16 @@ func TestWebhookValidateAndSubmit(t *testing.T) {
 	assert.Equal(t, plan.JobWriteBack, job.Kind)
 	assert.Equal(t, "sales", job.Job.Department)
 
+	// Round status: the round and the sheet's own department only.
+	var st plan.RoundStatus
+	w = h.serve(signedRequest(h, "GET", "/api/v1/webhook/status", sales, nil))
+	require.Equal(t, 200, w.Code, w.Body.String())
+	decode(t, w.Body.Bytes(), &st)
+	assert.Equal(t, round.ID, st.Round.ID)
+	require.Len(t, st.Departments, 1)
+	assert.Equal(t, "sales", st.Departments[0].Department)
+	assert.Equal(t, plan.Submitted, st.Departments[0].Status)
+
 	recs := h.logs.records("route", "/api/v1/webhook/submit")
 	require.Len(t, recs, 1)
 	assert.Equal(t, "sheet:"+sales, recs[0]["actor"])
