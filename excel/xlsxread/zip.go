@@ -24,6 +24,10 @@ const ratioFloor = 1 << 20
 // real ones are a few kilobytes.
 const maxMetaPart = 16 << 20
 
+// maxWholeInflate is the largest part inflated in one go (inflateWhole);
+// larger ones are inflated in steps that look at the context between them.
+const maxWholeInflate = 16 << 20
+
 // cfbMagic starts every OLE compound file: legacy .xls/.doc files and
 // password-encrypted OOXML packages.
 const cfbMagic = "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -41,6 +45,8 @@ type pkg struct {
 	// sheets is the worksheet reader, whose buffers are kept for the next
 	// file.
 	sheets *sheetReader
+	// inflater inflates whole parts; its tables are kept.
+	inflater *inflater
 }
 
 // partKey normalises a zip entry or part name for lookup: backslashes become
@@ -78,7 +84,7 @@ func openPackage(ctx context.Context, data []byte, lim Limits) (*pkg, error) {
 	}
 	p := &pkg{ctx: ctx, data: data, zr: zr, lim: lim, files: make(map[string]*zip.File, len(zr.File))}
 	if sp, ok := spares.Get().(*spare); ok {
-		p.flate, p.buf, p.sheets = sp.flate, sp.buf, sp.sheets
+		p.flate, p.buf, p.sheets, p.inflater = sp.flate, sp.buf, sp.sheets, sp.inflater
 	}
 	for _, f := range zr.File {
 		k := partKey(f.Name)
@@ -184,9 +190,10 @@ func declaredEntries(data []byte) (uint64, bool) {
 var spares sync.Pool
 
 type spare struct {
-	flate  io.ReadCloser
-	buf    []byte
-	sheets *sheetReader
+	flate    io.ReadCloser
+	buf      []byte
+	sheets   *sheetReader
+	inflater *inflater
 }
 
 const maxSpareBuf = 4 << 20
@@ -194,14 +201,17 @@ const maxSpareBuf = 4 << 20
 // release returns the package's inflater and buffers to the pool; nothing
 // read from the package refers to them (cell text is copied out).
 func (p *pkg) release() {
-	if p.flate == nil && p.buf == nil && p.sheets == nil {
+	if p.flate == nil && p.buf == nil && p.sheets == nil && p.inflater == nil {
 		return
 	}
-	sp := &spare{flate: p.flate, sheets: p.sheets.spare()}
+	sp := &spare{flate: p.flate, sheets: p.sheets.spare(), inflater: p.inflater}
 	if cap(p.buf) <= maxSpareBuf {
 		sp.buf = p.buf[:0]
 	}
-	p.flate, p.buf, p.sheets = nil, nil, nil
+	if sp.inflater != nil {
+		sp.inflater.src = nil // the file's bytes are not kept
+	}
+	p.flate, p.buf, p.sheets, p.inflater = nil, nil, nil, nil
 	spares.Put(sp)
 }
 
@@ -262,6 +272,16 @@ func (p *pkg) read(f *zip.File, limit int64) ([]byte, error) {
 	}
 	buf := p.buf[:cap(p.buf)]
 	n, stalls := 0, 0
+	if p.inflater == nil {
+		p.inflater = &inflater{}
+	}
+	if f.Method == zip.Deflate && want <= len(buf) && declared <= maxWholeInflate &&
+		p.inflater.inflate(buf[:declared], p.data[off:off+int64(f.CompressedSize64)]) {
+		// The buffer held the whole part and it inflated in one go, its
+		// final block ending exactly at the declared size. Otherwise the
+		// loop inflates it the streaming way, which says what is wrong.
+		n, want = int(declared), int(declared)
+	}
 	for n < want {
 		if err := p.ctx.Err(); err != nil {
 			return nil, err
