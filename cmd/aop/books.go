@@ -176,6 +176,14 @@ func (b *xlsxBooks) WriteSummary(c *engine.Cycle, k *engine.Consolidation, dept 
 		After: h.Template.Spec().Sheets.Instructions, Replace: []string{templates.SummarySheetName}})
 }
 
+func (b *xlsxBooks) SummarySheet(c *engine.Cycle, k *engine.Consolidation, dept, asOf string) (*grid.Sheet, error) {
+	h, err := b.harvester(c)
+	if err != nil {
+		return nil, err
+	}
+	return h.Template.DepartmentSummary(k, dept, b.key, asOf)
+}
+
 func (b *xlsxBooks) FinanceSummary(c *engine.Cycle, k *engine.Consolidation, subs []*engine.Submission, asOf string, leftOut []string) ([]byte, json.RawMessage, error) {
 	bc, err := b.cycle(c)
 	if err != nil {

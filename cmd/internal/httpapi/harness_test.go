@@ -21,6 +21,7 @@ import (
 	"aop/cmd/internal/plan"
 	"aop/cmd/internal/store"
 	"aop/engine"
+	"aop/engine/grid"
 )
 
 // testCycle is a cycle of two departments that fill workbooks, each with
@@ -196,6 +197,15 @@ func (fakeBooks) Generate(_ *engine.Cycle, w plan.Workbook) ([]byte, error) {
 
 func (fakeBooks) WriteSummary(_ *engine.Cycle, _ *engine.Consolidation, _ string, wb []byte, _ string) ([]byte, error) {
 	return wb, nil
+}
+
+// SummarySheet renders a two-row Summary tab naming the department.
+func (fakeBooks) SummarySheet(_ *engine.Cycle, _ *engine.Consolidation, dept, asOf string) (*grid.Sheet, error) {
+	s := grid.New().AddSheet("Summary")
+	s.Set(grid.R(1, 1), grid.Cell{Value: grid.Str(dept + ": your plan against your target"), Style: &grid.Style{Bold: true}})
+	s.Set(grid.R(2, 1), grid.Cell{Value: grid.Str("written " + asOf)})
+	s.Set(grid.R(2, 2), grid.Cell{Value: grid.NumText("1234.5"), Style: &grid.Style{NumFmt: "#,##0"}})
+	return s, nil
 }
 
 func (fakeBooks) FinanceSummary(*engine.Cycle, *engine.Consolidation, []*engine.Submission, string, []string) ([]byte, json.RawMessage, error) {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"aop/engine"
+	"aop/engine/grid"
 )
 
 // Books is the spreadsheet side of the service (the excel driver, wired by
@@ -31,6 +32,9 @@ type Books interface {
 	// WriteSummary writes a department's Summary tab from a consolidation
 	// into its workbook, leaving its inputs as they are.
 	WriteSummary(c *engine.Cycle, k *engine.Consolidation, dept string, workbook []byte, asOf string) ([]byte, error)
+	// SummarySheet renders the Summary tab WriteSummary writes, as a
+	// sheet (for clients that write the tab themselves).
+	SummarySheet(c *engine.Cycle, k *engine.Consolidation, dept, asOf string) (*grid.Sheet, error)
 	// FinanceSummary renders the finance summary workbook of a
 	// consolidation of subs and the report of it (company totals, gap
 	// register) as JSON; a cycle with scenarios adds their tabs.
