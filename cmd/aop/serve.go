@@ -233,8 +233,9 @@ func serve(ctx context.Context, e *env, configPath string) error {
 	}
 	h := httpapi.New(httpapi.Options{Service: s.svc, Log: log, MaxUpload: int64(s.cfg.MaxUpload),
 		RatePerSecond: s.cfg.RateLimit.PerSecond, RateBurst: s.cfg.RateLimit.Burst, Metrics: s.reg,
-		Ready:  func(ctx context.Context) error { return s.st.Check(ctx) },
-		Google: httpapi.GoogleIdentity{Audience: s.cfg.Google.AddonClientID, HostedDomain: s.cfg.Google.HostedDomain}})
+		Ready:     func(ctx context.Context) error { return s.st.Check(ctx) },
+		Google:    httpapi.GoogleIdentity{Audience: s.cfg.Google.AddonClientID, HostedDomain: s.cfg.Google.HostedDomain},
+		PublicURL: s.cfg.PublicURL, CORSOrigins: s.cfg.CORSOrigins})
 	ln, err := net.Listen("tcp", s.cfg.Listen)
 	if err != nil {
 		return err

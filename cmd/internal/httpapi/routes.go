@@ -24,6 +24,9 @@ func (s *server) routes() []route {
 		{http.MethodGet, "/readyz", public, s.readyz},
 		{http.MethodGet, "/metrics", public, metrics},
 		{http.MethodGet, v1 + "/openapi.json", public, serveOpenAPI},
+		{http.MethodGet, excelAddinPrefix + "manifest.xml", public, s.excelManifest},
+		{http.MethodGet, excelAddinPrefix + ":file", public, s.excelAddinFile},
+		{http.MethodGet, excelAddinPrefix + "icons/:file", public, s.excelAddinFile},
 
 		{http.MethodPost, v1 + "/cycles", bearer, s.loadCycle},
 		{http.MethodGet, v1 + "/cycles", bearer, s.listCycles},
@@ -41,6 +44,8 @@ func (s *server) routes() []route {
 		{http.MethodPost, v1 + "/rounds/:id/departments/:dept/upload", bearerOrLink, s.upload},
 		{http.MethodPost, v1 + "/rounds/:id/departments/:dept/validate", bearerOrLink, s.validate},
 		{http.MethodGet, v1 + "/rounds/:id/departments/:dept/workbook", bearerOrLink, s.download},
+		{http.MethodGet, v1 + "/rounds/:id/departments/:dept/summary", bearerOrLink, s.summary},
+		{http.MethodGet, v1 + "/rounds/:id/departments/:dept", bearerOrLink, s.departmentStatus},
 
 		{http.MethodGet, v1 + "/submissions/:id", bearer, s.submission},
 		{http.MethodGet, v1 + "/submissions/:id/diff", bearer, s.diff},

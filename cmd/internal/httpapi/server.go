@@ -45,6 +45,14 @@ type Options struct {
 	// Google lets the Workspace add-on call the webhook with its users'
 	// identity tokens; without an audience only signed requests are.
 	Google GoogleIdentity
+	// PublicURL is the address people reach the service at; the Excel
+	// add-in's manifest lists URLs under it.
+	PublicURL string
+	// CORSOrigins are origins (scheme://host[:port]) whose pages may call
+	// the API routes the Excel add-in uses, for an add-in hosted
+	// elsewhere; none when aop serves the add-in on its own origin. New
+	// panics on an origin that is not one (config.Validate refuses them).
+	CORSOrigins []string
 }
 
 // server holds what the handlers share.
@@ -57,6 +65,7 @@ type server struct {
 	metrics   *requestMetrics
 	registry  *prometheus.Registry
 	identity  *identityVerifier
+	publicURL string
 }
 
 // New returns the API as an echo instance, which is an http.Handler.
@@ -68,8 +77,22 @@ func New(o Options) *echo.Echo {
 		Router:           echo.NewRouter(echo.RouterConfig{}),
 	})
 	e.Use(s.requestID, s.observe, middleware.Recover())
+	cors, err := corsMiddleware(o.CORSOrigins)
+	if err != nil {
+		panic("httpapi: cors_origins: " + err.Error())
+	}
 	for _, r := range s.routes() {
+		if cors != nil && addinAPIPaths[r.path] {
+			e.Add(r.method, r.path, r.handler, cors, s.guard(r.access))
+			continue
+		}
 		e.Add(r.method, r.path, r.handler, s.guard(r.access))
+	}
+	if cors != nil {
+		// Preflights: the CORS middleware answers them before any route.
+		for p := range addinAPIPaths {
+			e.Add(http.MethodOptions, p, func(c *echo.Context) error { return c.NoContent(http.StatusNoContent) }, cors)
+		}
 	}
 	return e
 }
@@ -96,6 +119,7 @@ func newServer(o Options) *server {
 		metrics:   newRequestMetrics(o.Metrics),
 		registry:  o.Metrics,
 		identity:  newIdentityVerifier(o.Google),
+		publicURL: o.PublicURL,
 	}
 }
 
