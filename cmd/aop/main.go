@@ -77,6 +77,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			tokenCommand(e),
 			cycleCommand(e),
 			roundCommand(e),
+			actualsCommand(e),
 			sheetsEmulatorCommand(e),
 		},
 		ExitErrHandler: func(context.Context, *cli.Command, error) {},

@@ -224,6 +224,9 @@ type File struct {
 	// Planning holds the scenario sections: scenarios, triggers and their
 	// playbooks, ranges, initiatives, history and cash terms.
 	Planning model.Spec
+
+	// mappings are the actuals mappings, for ImportActuals.
+	mappings []*ledgerSpec
 }
 
 // Problem is one mistake found in a cycle file or in a ledger it names.
@@ -344,7 +347,7 @@ func parse(name string, data []byte, fsys fs.FS, byLine bool) (*File, error) {
 		return nil, err
 	}
 	d.roundMoney()
-	f := &File{Path: name, Cycle: d.cycle, Planning: d.spec}
+	f := &File{Path: name, Cycle: d.cycle, Planning: d.spec, mappings: d.mappings}
 	if d.keyFile != "" {
 		f.SigningKeyFile = d.keyFile
 		if !filepath.IsAbs(d.keyFile) {

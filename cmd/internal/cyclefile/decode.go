@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"aop/engine"
+	"aop/engine/actuals"
 	"aop/engine/model"
 )
 
@@ -25,7 +26,7 @@ import (
 func topFields() []string {
 	return []string{"cycle", "company", "currency", "fiscal_year", "start_month", "signing_key_file", "lines",
 		"departments", "accounts", "dimensions", "targets", "prior_year", "rules",
-		"cash", "initiatives", "playbooks", "scenarios", "triggers", "ranges", "history"}
+		"actuals", "cash", "initiatives", "playbooks", "scenarios", "triggers", "ranges", "history"}
 }
 
 // parseYAML parses data as one YAML document and returns its root node, or
@@ -194,6 +195,8 @@ type decoder struct {
 	idx     index
 	keyFile string
 	ledgers []*ledgerSpec
+	// mappings holds the actuals: mappings (actuals.go).
+	mappings []*ledgerSpec
 	// spec holds the scenario sections (planning.go).
 	spec model.Spec
 	// suppress holds engine messages already reported in a clearer way.
@@ -506,6 +509,9 @@ func (d *decoder) decode(root *yaml.Node) {
 	if n := o.get("prior_year"); !isNull(n) {
 		d.priorYear(n)
 	}
+	if n := o.get("actuals"); !isNull(n) {
+		d.actualsSection(n)
+	}
 	ruleIDs := map[string]int{}
 	for i, n := range d.list(o.get("rules"), "", "rules") {
 		d.rule(i, n, ruleIDs)
@@ -756,8 +762,10 @@ func (d *decoder) rule(i int, n *yaml.Node, ids map[string]int) {
 type ledgerSpec struct {
 	ctx  string
 	line int
-	// kind is "actuals" or "plan".
+	// kind is "actuals" or "plan", or "import" for an actuals mapping.
 	kind string
+	// name names an actuals mapping.
+	name string
 	// file is the slash-separated path below the cycle file's folder.
 	file  string
 	sheet string
@@ -770,6 +778,15 @@ type ledgerSpec struct {
 	missing     []string
 	sign        int64
 	sheetLine   int
+	// The fields below are an actuals mapping's (actuals.go): periods maps
+	// a "periods:<header>" role to its period, signByType the sign
+	// convention by account type; fiscalYear is the year of bare fiscal
+	// months (0: the cycle's); controlLabel marks the control total row.
+	periods      map[string]actuals.Period
+	signByType   map[engine.AccountType]int64
+	currency     string
+	fiscalYear   int
+	controlLabel string
 }
 
 // mapping is one entry of a ledger's departments: or accounts: map.
@@ -920,7 +937,7 @@ func (d *decoder) checkLedgerSpecs() {
 	for _, dep := range d.cycle.Departments {
 		deptIDs = append(deptIDs, dep.ID)
 	}
-	for _, l := range d.ledgers {
+	for _, l := range slices.Concat(d.ledgers, d.mappings) {
 		for _, k := range sortedKeys(l.departments) {
 			m := l.departments[k]
 			if _, ok := d.cycle.Department(m.to); !ok {
@@ -931,6 +948,17 @@ func (d *decoder) checkLedgerSpecs() {
 			m := l.accounts[k]
 			if _, ok := d.cycle.Account(m.to); !ok {
 				d.add(m.line, l.ctx+": accounts", "%q maps to unknown account %q%s", clip(k), clip(m.to), didYouMean(m.to, d.idx.accountCodes))
+			}
+		}
+		for _, role := range sortedKeys(l.columns) {
+			if id, ok := strings.CutPrefix(role, "dimension:"); ok {
+				if _, ok := d.cycle.Dimension(id); !ok {
+					var ids []string
+					for _, dim := range d.cycle.Dimensions {
+						ids = append(ids, dim.ID)
+					}
+					d.add(l.columnLines[role], l.ctx+": columns: dimensions", "%q is not a dimension of the cycle%s", clip(id), didYouMean(id, ids))
+				}
 			}
 		}
 	}

@@ -43,6 +43,8 @@ func (d *decoder) readLedger(fsys fs.FS, l *ledgerSpec) {
 		l:        l,
 		file:     filepath.Join(filepath.Dir(d.name), filepath.FromSlash(l.file)),
 		cols:     map[string]int{},
+		letters:  map[string]string{},
+		firstCol: 1,
 		sums:     map[ledgerKey]decimal.Decimal{},
 		unmapped: map[unmappedKey]*unmappedSum{},
 		prior:    engine.FiscalYear{Year: d.cycle.Year.Year - 1, StartMonth: d.cycle.Year.StartMonth},
@@ -115,8 +117,12 @@ type ledgerReader struct {
 	file, sheet string
 	// date1904 says an xlsx ledger counts dates from 1904.
 	date1904 bool
-	// cols maps a role to its 0-based column.
+	// cols maps a role to its 0-based column; letters to its column's
+	// letter in the file, for messages, counting from firstCol (1 for a
+	// CSV file, the sheet's first used column for xlsx).
 	cols         map[string]int
+	letters      map[string]string
+	firstCol     int
 	depts, accts *lookup
 	sums         map[ledgerKey]decimal.Decimal
 	order        []ledgerKey
@@ -125,6 +131,9 @@ type ledgerReader struct {
 	// prior is the fiscal year calendar months in a period column fall in.
 	prior engine.FiscalYear
 	rows  int
+	// imp gathers an import of actuals (actuals.go); nil for a prior-year
+	// ledger.
+	imp *importState
 }
 
 // problem reports a problem at a line (CSV) or row (xlsx) of the ledger.
@@ -140,15 +149,12 @@ func (lr *ledgerReader) header(cells []string) bool {
 		cells[i] = strings.TrimSpace(strings.TrimPrefix(cells[i], "\ufeff"))
 	}
 	ok := true
-	for _, role := range []string{"department", "account", "amount", "period"} {
-		name, named := lr.l.columns[role]
-		if !named {
-			continue
-		}
+	for _, role := range lr.l.roles() {
+		name := lr.l.columns[role]
 		col := findColumn(cells, name)
 		switch {
 		case col == -2:
-			lr.d.add(lr.l.columnLines[role], lr.l.ctx+": columns", "%s column %q appears more than once in the header of %s", role, clip(name), lr.where())
+			lr.d.add(lr.l.columnLines[role], lr.l.ctx+": columns", "%s column %q appears more than once in the header of %s", roleName(role), clip(name), lr.where())
 			ok = false
 		case col < 0:
 			var others []string // headers no other role names
@@ -161,10 +167,11 @@ func (lr *ledgerReader) header(cells []string) bool {
 			if hint == "" {
 				hint = "; the header holds: " + clip(strings.Join(cells, ", "))
 			}
-			lr.d.add(lr.l.columnLines[role], lr.l.ctx+": columns", "%s column %q is not in the header of %s%s", role, clip(name), lr.where(), hint)
+			lr.d.add(lr.l.columnLines[role], lr.l.ctx+": columns", "%s column %q is not in the header of %s%s", roleName(role), clip(name), lr.where(), hint)
 			ok = false
 		default:
 			lr.cols[role] = col
+			lr.letters[role] = grid.ColName(lr.firstCol + col)
 		}
 	}
 	return ok
@@ -208,6 +215,10 @@ func (lr *ledgerReader) row(line int, cells []grid.Value) {
 		return cells[col]
 	}
 	if lr.blank(cells) {
+		return
+	}
+	if lr.imp != nil {
+		lr.importRow(line, cells)
 		return
 	}
 	raw := get("amount")
@@ -263,6 +274,10 @@ func (lr *ledgerReader) unknown(line int, role, value string, amount decimal.Dec
 // finish reports the unmapped values, or adds the ledger's amounts to the
 // cycle.
 func (lr *ledgerReader) finish() {
+	if lr.imp != nil {
+		lr.finishImport()
+		return
+	}
 	for _, k := range lr.unmappedKeys {
 		u := lr.unmapped[k]
 		field := k.role + "s"

@@ -45,7 +45,8 @@ func (lr *ledgerReader) readXLSX(data []byte) {
 		lr.problem(0, "the sheet is empty; it needs a header row naming its columns")
 		return
 	}
-	head := headerRow(sh, rng, lr.l.columns["amount"])
+	head := headerRow(sh, rng, lr.l.amountHeader())
+	lr.firstCol = rng.From.Col
 	header := make([]string, 0, rng.To.Col-rng.From.Col+1)
 	for c := rng.From.Col; c <= rng.To.Col; c++ {
 		header = append(header, sh.Value(grid.Ref{Row: head, Col: c}).Text)
