@@ -200,14 +200,18 @@ func hasOtherLineBreaks(data []byte) bool {
 	return bytes.Contains(data, []byte("\u0085")) || bytes.Contains(data, []byte("\u2028")) || bytes.Contains(data, []byte("\u2029"))
 }
 
-// tableKey reads a line "<spaces>key:" naming a table that may be read
-// from its lines.
+// tableKey reads a line "key:" naming a table that may be read from its
+// lines: departments and targets at the top level, the prior year's
+// actuals and plan indented below it.
 func tableKey(l string) (indent int, key string, ok bool) {
 	s := strings.TrimRight(l, " ")
 	body := strings.TrimLeft(s, " ")
+	indent = len(s) - len(body)
 	switch body {
-	case "departments:", "targets:", "actuals:", "plan:":
-		return len(s) - len(body), body[:len(body)-1], true
+	case "departments:", "targets:":
+		return 0, body[:len(body)-1], indent == 0
+	case "actuals:", "plan:":
+		return indent, body[:len(body)-1], indent > 0
 	}
 	return 0, "", false
 }

@@ -115,8 +115,8 @@ departments:
 `, 2},
 	{"inside a block scalar", `cycle: c1
 company: |
-  departments:
-  - {id: sales, name: Sales}
+  actuals:
+  - {department: sales, account: "4000", amount: 5}
 currency: USD
 fiscal_year: 2027
 departments:
@@ -130,6 +130,12 @@ history:
   plan:
     - {department: sales, account: "4000", amount: 5}
 `, 2},
+	{"targets not at the top", lineTableHead + `departments:
+  - {id: sales, name: Sales}
+history:
+  targets:
+    - {department: sales, group: Revenue, amount: 5}
+`, 1},
 	{"syntax error", lineTableHead + `departments:
   - {id: sales, name: Sales}
 targets: [
