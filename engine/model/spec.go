@@ -126,11 +126,12 @@ type InitiativeKind string
 const (
 	Launch      InitiativeKind = "launch"
 	Acquisition InitiativeKind = "acquisition"
+	Expansion   InitiativeKind = "expansion"
 )
 
 // Initiative is a strategic initiative in a department's plan. Exactly one
-// of Launch and Acquisition is set, as Kind says; their Months is set to
-// the horizon when the plan is built.
+// of Launch, Acquisition and Expansion is set, as Kind says; their Months
+// is set to the horizon when the plan is built.
 type Initiative struct {
 	Name       string
 	Department string
@@ -142,6 +143,10 @@ type Initiative struct {
 	// its costs, the target's cost, dis-synergies and integration, less
 	// cost synergies.
 	Acquisition *curves.Acquisition
+	// Expansion revenue is the new country's revenue, its costs the
+	// variable cost, local payroll and entry cost, all translated at the
+	// plan's monthly rates (the last rate given holds for later months).
+	Expansion *curves.Expansion
 }
 
 // Lines returns the initiative's monthly revenue and costs over months,
@@ -174,6 +179,22 @@ func (in Initiative) Lines(months int) (revenue, costs []decimal.Decimal, err er
 			costs[t] = p.TargetCost[t].Add(p.DisSynergy[t]).Add(p.Integration[t]).Sub(p.CostSynergy[t])
 		}
 		return revenue, costs, nil
+	case in.Kind == Expansion && in.Expansion != nil && len(in.Expansion.FX) > 0:
+		e := *in.Expansion
+		e.Months = months
+		e.FX = make([]decimal.Decimal, months)
+		for t := range e.FX {
+			e.FX[t] = in.Expansion.FX[min(t, len(in.Expansion.FX)-1)]
+		}
+		p, err := e.Plan()
+		if err != nil {
+			return nil, nil, err
+		}
+		costs = make([]decimal.Decimal, months)
+		for t := range costs {
+			costs[t] = p.Reporting.VariableCost[t].Add(p.Reporting.Payroll[t]).Add(p.Reporting.Entry[t])
+		}
+		return p.Reporting.Revenue, costs, nil
 	}
 	return nil, nil, fmt.Errorf("initiative %s: kind %q needs its %s model", in.Name, in.Kind, in.Kind)
 }

@@ -595,7 +595,7 @@ func (d *decoder) initiative(i int, n *yaml.Node, seen map[string]bool) (model.I
 	if o == nil {
 		return model.Initiative{}, false
 	}
-	d.only(o, ctx, "name", "department", "kind", "launch", "acquisition")
+	d.only(o, ctx, "name", "department", "kind", "launch", "acquisition", "expansion")
 	name, ok := d.entryName(o, ctx, "initiative", seen)
 	in := model.Initiative{Name: name, Department: d.str(o.get("department"), ctx, "department"), Kind: model.InitiativeKind(d.str(o.get("kind"), ctx, "kind"))}
 	_, found := d.cycle.Department(in.Department)
@@ -629,11 +629,20 @@ func (d *decoder) initiative(i int, n *yaml.Node, seen map[string]bool) (model.I
 		} else {
 			ok = false
 		}
+	case model.Expansion:
+		if v := o.get("expansion"); isNull(v) {
+			d.add(n.Line, ctx, "an expansion initiative needs expansion: {price, units, fx, ...}")
+			ok = false
+		} else if e, good := d.expansion(v, ctx+": expansion"); good {
+			in.Expansion = &e
+		} else {
+			ok = false
+		}
 	case "":
-		d.add(n.Line, ctx, "kind is missing; use launch or acquisition")
+		d.add(n.Line, ctx, "kind is missing; use launch, acquisition or expansion")
 		ok = false
 	default:
-		d.add(o.keyLine["kind"], ctx, "kind %q is not launch or acquisition", clip(string(in.Kind)))
+		d.add(o.keyLine["kind"], ctx, "kind %q is not launch, acquisition or expansion", clip(string(in.Kind)))
 		ok = false
 	}
 	return in, ok
@@ -680,22 +689,10 @@ func (d *decoder) launch(n *yaml.Node, ctx string) (curves.Launch, bool) {
 		l.Ramp.Delay, ok = f, ok && good && f >= 0
 	}
 	if u := o.get("units"); isNull(u) {
-		d.add(n.Line, ctx, "units is missing; give the monthly units' S-curve as {peak, midpoint, steepness}")
+		d.add(n.Line, ctx, "units is missing; give the monthly units' S-curve as {peak, midpoint, steepness}, {bass: {p, q, market}} or {gompertz: {a, b, c}}")
 		ok = false
-	} else if uo := d.object(u, ctx+": units", "units"); uo != nil {
-		d.only(uo, ctx+": units", "peak", "midpoint", "steepness")
-		peak, ok1 := d.required(uo, ctx+": units", "peak")
-		mid, ok2 := d.required(uo, ctx+": units", "midpoint")
-		k, ok3 := d.required(uo, ctx+": units", "steepness")
-		pf, _ := peak.Float64()
-		mf, _ := mid.Float64()
-		kf, _ := k.Float64()
-		l.Ramp.Curve = curves.Logistic{Max: pf, Midpoint: mf, K: kf}
-		if ok1 && ok2 && ok3 && l.Ramp.Curve.Validate() != nil {
-			d.add(u.Line, ctx+": units", "peak and steepness must be positive")
-			ok = false
-		}
-		ok = ok && ok1 && ok2 && ok3
+	} else if c, flow, good := d.curve(u, ctx+": units"); good {
+		l.Ramp.Curve, l.Ramp.Flow = c, flow
 	} else {
 		ok = false
 	}
@@ -896,4 +893,141 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// curve decodes a launch's units: a logistic run-rate ramp {peak,
+// midpoint, steepness}, a Bass diffusion {bass: {p, q, market}} (annual
+// coefficients; the month's units are its new adopters), or a Gompertz
+// run-rate ramp {gompertz: {a, b, c}} (c per month). flow says the curve
+// is cumulative and each month takes its increment.
+func (d *decoder) curve(n *yaml.Node, ctx string) (curves.Curve, bool, bool) {
+	o := d.object(n, ctx, "units")
+	if o == nil {
+		return nil, false, false
+	}
+	floats := func(o *obj, ctx string, fields ...string) ([]float64, bool) {
+		out := make([]float64, len(fields))
+		ok := true
+		for i, f := range fields {
+			v, good := d.required(o, ctx, f)
+			out[i], _ = v.Float64()
+			ok = ok && good
+		}
+		return out, ok
+	}
+	var c curves.Curve
+	flow := false
+	var ok bool
+	switch {
+	case !isNull(o.get("bass")):
+		d.only(o, ctx, "bass")
+		bo := d.object(o.get("bass"), ctx+": bass", "a Bass curve ({p, q, market})")
+		if bo == nil {
+			return nil, false, false
+		}
+		d.only(bo, ctx+": bass", "p", "q", "market")
+		var f []float64
+		f, ok = floats(bo, ctx+": bass", "p", "q", "market")
+		c, flow = curves.Bass{P: f[0], Q: f[1], M: f[2]}.PerMonth(), true
+	case !isNull(o.get("gompertz")):
+		d.only(o, ctx, "gompertz")
+		g := d.object(o.get("gompertz"), ctx+": gompertz", "a Gompertz curve ({a, b, c})")
+		if g == nil {
+			return nil, false, false
+		}
+		d.only(g, ctx+": gompertz", "a", "b", "c")
+		var f []float64
+		f, ok = floats(g, ctx+": gompertz", "a", "b", "c")
+		c = curves.Gompertz{A: f[0], B: f[1], C: f[2]}
+	default:
+		d.only(o, ctx, "peak", "midpoint", "steepness")
+		var f []float64
+		f, ok = floats(o, ctx, "peak", "midpoint", "steepness")
+		c = curves.Logistic{Max: f[0], Midpoint: f[1], K: f[2]}
+	}
+	if ok {
+		if err := c.Validate(); err != nil {
+			d.add(n.Line, ctx, "%v", err)
+			ok = false
+		}
+	}
+	return c, flow, ok
+}
+
+// expansion decodes entry into a new country: {start, price, unit_cost,
+// units, entry: spend, hires: [{start, count, monthly_cost}], fx} with
+// amounts in local currency and fx the reporting currency per unit of it,
+// one rate or one per month (the last rate holds for later months).
+func (d *decoder) expansion(n *yaml.Node, ctx string) (curves.Expansion, bool) {
+	o := d.object(n, ctx, "expansion")
+	if o == nil {
+		return curves.Expansion{}, false
+	}
+	d.only(o, ctx, "start", "price", "unit_cost", "units", "entry", "hires", "fx", "currency")
+	price, ok := d.required(o, ctx, "price")
+	e := curves.Expansion{Price: price}
+	e.Ramp.Start = 1
+	if v := o.get("start"); !isNull(v) {
+		var good bool
+		e.Ramp.Start, good = d.integer(v, ctx, "start (a fiscal month)", -24, engine.MonthsPerYear)
+		ok = ok && good
+	}
+	if v := o.get("unit_cost"); !isNull(v) {
+		uc, good := d.required(o, ctx, "unit_cost")
+		e.UnitCost, ok = uc, ok && good
+	}
+	if u := o.get("units"); isNull(u) {
+		d.add(n.Line, ctx, "units is missing; give the monthly units' S-curve")
+		ok = false
+	} else if c, flow, good := d.curve(u, ctx+": units"); good {
+		e.Ramp.Curve, e.Ramp.Flow = c, flow
+	} else {
+		ok = false
+	}
+	if v := o.get("entry"); !isNull(v) {
+		s, good := d.spend(v, ctx+": entry", -24)
+		e.Entry, ok = s, ok && good
+	}
+	for i, h := range d.list(o.get("hires"), ctx, "hires") {
+		hctx := fmt.Sprintf("%s: hire %d", ctx, i+1)
+		ho := d.object(h, hctx, "a hire ({start, count, monthly_cost})")
+		if ho == nil {
+			ok = false
+			continue
+		}
+		d.only(ho, hctx, "start", "count", "monthly_cost")
+		hire := curves.Hire{Start: 1}
+		if v := ho.get("start"); !isNull(v) {
+			var good bool
+			hire.Start, good = d.integer(v, hctx, "start", 1, 36)
+			ok = ok && good
+		}
+		var good bool
+		hire.Count, good = d.integer(ho.get("count"), hctx, "count", 0, 100000)
+		ok = ok && good
+		hire.MonthlyCost, good = d.required(ho, hctx, "monthly_cost")
+		ok = ok && good
+		e.Hires = append(e.Hires, hire)
+	}
+	fx := o.get("fx")
+	switch {
+	case isNull(fx):
+		d.add(n.Line, ctx, "fx is missing; give the reporting currency per unit of local currency, one rate or one a month")
+		ok = false
+	case fx.Kind == yaml.SequenceNode:
+		for i, r := range fx.Content {
+			v, good := d.ratio(r, ctx, fmt.Sprintf("fx %d", i+1))
+			e.FX, ok = append(e.FX, v), ok && good
+		}
+	default:
+		v, good := d.ratio(fx, ctx, "fx")
+		e.FX, ok = []decimal.Decimal{v}, ok && good
+	}
+	for i, r := range e.FX {
+		if !r.IsPositive() {
+			d.add(fx.Line, ctx, "fx rate %d must be above 0, not %s", i+1, r)
+			ok = false
+		}
+	}
+	return e, ok
 }

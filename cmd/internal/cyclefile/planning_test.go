@@ -1,12 +1,16 @@
 package cyclefile
 
 import (
+	"math"
 	"testing"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"aop/engine"
 	"aop/engine/accuracy"
+	"aop/engine/curves"
 	"aop/engine/model"
 	"aop/engine/scenario"
 )
@@ -119,6 +123,53 @@ func TestPlanningSectionsRoundTrip(t *testing.T) {
 	assert.Equal(t, 37.5, p.Hiring[0].MeanDaysToFill())
 }
 
+// TestLaunchCurvesAndExpansion reads a Bass launch (cumulative adopters,
+// each month its new ones) and an expansion whose local amounts are
+// translated at each month's rate, the last rate holding after the list.
+func TestLaunchCurvesAndExpansion(t *testing.T) {
+	f, err := Parse("cycle.yaml", []byte(planningBase+`initiatives:
+  - {name: b, department: sales, kind: launch, launch: {price: 100, units: {bass: {p: 0.03, q: 0.38, market: 1200}}}}
+  - name: de
+    department: eng
+    kind: expansion
+    expansion:
+      price: 50
+      unit_cost: 20
+      units: {gompertz: {a: 100, b: 5, c: 0.4}}
+      entry: {total: 12000, from: 1, months: 2}
+      hires: [{start: 2, count: 3, monthly_cost: 7000}]
+      fx: [1.10, 1.20]
+`), nil)
+	require.NoError(t, err)
+	in := f.Planning.Initiatives
+	require.Len(t, in, 2)
+	bass, ok := in[0].Launch.Ramp.Curve.(curves.Bass)
+	require.True(t, ok)
+	assert.InDelta(t, 0.03/12, bass.P, 1e-15, "annual coefficients, applied monthly")
+	assert.True(t, in[0].Launch.Ramp.Flow, "a month's units are its new adopters")
+	rev, _, err := in[0].Lines(12)
+	require.NoError(t, err)
+	units := 1200 * (1 - math.Exp(-(0.03+0.38)/12)) / (1 + 0.38/0.03*math.Exp(-(0.03+0.38)/12))
+	got, _ := rev[0].Float64()
+	assert.InDelta(t, units*100, got, 0.01, "month 1: F(1)·m new adopters at 100")
+
+	require.Equal(t, model.Expansion, in[1].Kind)
+	rev, costs, err := in[1].Lines(12)
+	require.NoError(t, err)
+	g := curves.Gompertz{A: 100, B: 5, C: 0.4}
+	local := func(m int) decimal.Decimal {
+		return engine.RoundMoney(decimal.NewFromFloat(g.At(float64(m))).Mul(dec("50")))
+	}
+	assert.Equal(t, engine.RoundMoney(local(1).Mul(dec("1.10"))).String(), rev[0].String(), "month 1 at 1.10")
+	assert.Equal(t, engine.RoundMoney(local(5).Mul(dec("1.20"))).String(), rev[4].String(), "month 5 at the last rate")
+	var cost2 decimal.Decimal
+	{
+		vc := engine.RoundMoney(decimal.NewFromFloat(g.At(2)).Mul(dec("20")))
+		cost2 = engine.RoundMoney(vc.Mul(dec("1.20"))).Add(dec("25200")).Add(dec("7200"))
+	}
+	assert.Equal(t, cost2.String(), costs[1].String(), "month 2: variable cost, three hires and half the entry, at 1.20")
+}
+
 // Each section's mistakes are reported at their line, with what to do.
 func TestPlanningSectionProblems(t *testing.T) {
 	for _, tc := range []struct {
@@ -187,8 +238,18 @@ triggers:
   - {name: z, department: eng, kind: launch, launch: {price: 1}}
 `, []string{
 			`cycle.yaml:14: initiative "x": department "gtm" has departments under it; name the one whose plan holds the initiative`,
-			`cycle.yaml:15: initiative "y": kind "merger" is not launch or acquisition`,
-			`cycle.yaml:16: initiative "z": launch: units is missing; give the monthly units' S-curve as {peak, midpoint, steepness}`}},
+			`cycle.yaml:15: initiative "y": kind "merger" is not launch, acquisition or expansion`,
+			`cycle.yaml:16: initiative "z": launch: units is missing; give the monthly units' S-curve as {peak, midpoint, steepness}, {bass: {p, q, market}} or {gompertz: {a, b, c}}`}},
+		{"curves and expansions", `initiatives:
+  - {name: b, department: sales, kind: launch, launch: {price: 1, units: {bass: {p: 0.03, q: 0.38}}}}
+  - {name: g, department: sales, kind: launch, launch: {price: 1, units: {gompertz: {a: 100, b: -5, c: 0.4}}}}
+  - {name: e, department: eng, kind: expansion, expansion: {price: 10, units: {peak: 5, midpoint: 3, steepness: 1}, fx: [1.1, 0]}}
+  - {name: f, department: eng, kind: expansion, expansion: {price: 10, units: {peak: 5, midpoint: 3, steepness: 1}}}
+`, []string{
+			`cycle.yaml:14: initiative "b": launch: units: bass: market is missing`,
+			`cycle.yaml:15: initiative "g": launch: units: the Gompertz a, b and c must be > 0, got 100, -5, 0.4`,
+			`cycle.yaml:16: initiative "e": expansion: fx rate 2 must be above 0, not 0`,
+			`cycle.yaml:17: initiative "f": expansion: fx is missing; give the reporting currency per unit of local currency, one rate or one a month`}},
 		{"history", `history:
   accuracy:
     - {department: sales, line: profit, forecast: [1, 2], actual: [1]}
