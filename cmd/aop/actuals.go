@@ -173,7 +173,10 @@ func reportImport(w io.Writer, c *engine.Cycle, imp *cyclefile.ActualsImport) bo
 func keepActuals(w io.Writer, c *engine.Cycle, imports []*cyclefile.ActualsImport, o actualsOptions) error {
 	recs := map[actuals.Period]*cyclefile.ActualsRecord{}
 	var order []actuals.Period
+	amounts, indicators := false, false
 	for _, imp := range imports {
+		amounts = amounts || imp.ReadsAmounts
+		indicators = indicators || imp.ReadsIndicators
 		for _, s := range imp.Sets {
 			rec := recs[s.Period]
 			if rec == nil {
@@ -194,6 +197,33 @@ func keepActuals(w io.Writer, c *engine.Cycle, imports []*cyclefile.ActualsImpor
 				}
 			}
 			rec.Sources = append(rec.Sources, cyclefile.ActualsSource{File: filepath.Base(imp.File), Sheet: imp.Sheet, Mapping: imp.Mapping, Rows: rows})
+		}
+	}
+	// A period imported again is replaced in what the mappings read: a file
+	// of indicators alone keeps the period's amounts, and the other way
+	// round.
+	_, current, err := cyclefile.LoadActuals(o.dir, c.ID)
+	if err != nil {
+		return err
+	}
+	for _, old := range current {
+		rec := recs[old.Period]
+		if rec == nil || (amounts && indicators) {
+			continue
+		}
+		if !amounts {
+			for _, a := range old.Amounts {
+				rec.Add(a)
+			}
+		}
+		if !indicators {
+			for _, in := range old.Indicators {
+				rec.AddIndicator(in)
+			}
+		}
+		for _, src := range old.Sources {
+			src.Kept = true
+			rec.Sources = append(rec.Sources, src)
 		}
 	}
 	for _, p := range order {

@@ -333,8 +333,11 @@ func (l *ledgerSpec) amountHeader() string {
 type ActualsImport struct {
 	// File is the file's name as given; Sheet the xlsx sheet read.
 	File, Sheet string
-	// Mapping names the mapping the file was read with.
-	Mapping string
+	// Mapping names the mapping the file was read with; ReadsAmounts and
+	// ReadsIndicators say whether it has amount and indicator columns (an
+	// import replaces only what its mapping reads).
+	Mapping                       string
+	ReadsAmounts, ReadsIndicators bool
 	// Sets holds the actuals by period, in time order.
 	Sets []*actuals.Set
 	// Periods summarises each period, in the same order.
@@ -466,7 +469,9 @@ func (f *File) ImportActuals(name string, data []byte, opts ImportOptions) (*Act
 			controls:  map[string]decimal.Decimal{},
 			hints:     map[unmappedKey]string{},
 			dims:      map[string]*lookup{},
-			out:       &ActualsImport{File: name, Mapping: l.name},
+			out: &ActualsImport{File: name, Mapping: l.name,
+				ReadsAmounts:    slices.ContainsFunc(l.roles(), isAmountRole),
+				ReadsIndicators: slices.ContainsFunc(l.roles(), func(r string) bool { return strings.HasPrefix(r, "indicator:") })},
 		},
 	}
 	lr.depts = newLookup(l.departments)

@@ -36,6 +36,9 @@ type ActualsSource struct {
 	Sheet   string `json:"sheet,omitempty"`
 	Mapping string `json:"mapping"`
 	Rows    int    `json:"rows"`
+	// Kept marks a source of an earlier import whose amounts or indicators
+	// a later import of the same period kept.
+	Kept bool `json:"kept,omitempty"`
 }
 
 // DefaultActualsDir returns the folder a cycle's actuals are kept in when
