@@ -365,17 +365,15 @@ func (p *harvestPrinter) summary() harvestSummary { return p.sum }
 // moneyTotals sums a submission's full year over its cost accounts and
 // over its revenue accounts.
 func moneyTotals(c *engine.Cycle, s *engine.Submission) (costs, revenue decimal.Decimal) {
-	// Every month of every line in one sum: the same decimal as adding the
-	// lines' totals, in one pass.
-	cs := make([]decimal.Decimal, 0, len(s.Lines)*engine.MonthsPerYear)
+	cs := make([]decimal.Decimal, 0, len(s.Lines))
 	var rs []decimal.Decimal
 	for i := range s.Lines {
-		l := &s.Lines[i]
+		l := &s.Lines[i] // not copied: a line is large
 		switch a, _ := c.Account(l.Account); {
 		case a.Type == engine.Revenue:
-			rs = append(rs, l.Months[:]...)
+			rs = append(rs, engine.Sum(l.Months[:]...))
 		case a.Type.IsMoney():
-			cs = append(cs, l.Months[:]...)
+			cs = append(cs, engine.Sum(l.Months[:]...))
 		}
 	}
 	return engine.Sum(cs...), engine.Sum(rs...)
