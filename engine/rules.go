@@ -13,14 +13,18 @@ import (
 // all its lines, with the prior year's actuals; an account without prior
 // actuals has no growth to check.
 func CheckRules(c *Cycle, s *Submission) []Finding {
+	if len(c.Rules) == 0 {
+		return nil
+	}
 	var fs []Finding
 	byAccount := map[string][]int{}
 	var order []string
-	for i, l := range s.Lines {
-		if _, seen := byAccount[l.Account]; !seen {
-			order = append(order, l.Account)
+	for i := range s.Lines {
+		code := s.Lines[i].Account // by index: lines are large to copy
+		if _, seen := byAccount[code]; !seen {
+			order = append(order, code)
 		}
-		byAccount[l.Account] = append(byAccount[l.Account], i)
+		byAccount[code] = append(byAccount[code], i)
 	}
 	for _, r := range c.Rules {
 		for _, code := range order {
