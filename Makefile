@@ -33,6 +33,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzSheetXML$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./excel/xlsxread
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./cmd/internal/cyclefile
 	$(GO) test -run '^$$' -fuzz '^FuzzLedgerCSV$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./cmd/internal/cyclefile
+	$(GO) test -run '^$$' -fuzz '^FuzzActualsCSV$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./cmd/internal/cyclefile
 	$(GO) test -run '^$$' -fuzz '^FuzzHarvest$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./cmd/internal/harvest
 	$(GO) test -run '^$$' -fuzz '^FuzzParseDecimal$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./engine/grid
 	$(GO) test -run '^$$' -fuzz '^FuzzReadWorkbook$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./cmd/internal/httpapi

@@ -52,6 +52,8 @@
 //	      accounts: {"Personnel Services": "5100"}      # optional value → account code
 //	      missing: ["#Missing", ""]                     # amount cells that mean "no amount"; default [""]
 //	      sign: 1                 # -1 flips the ledger's sign convention
+//	actuals:                      # ledger exports at each monthly close; see actuals.go
+//	  mappings: [...]
 //	rules:
 //	  - id: explain-growth
 //	    kind: explain_growth      # explain_growth | max_growth | no_negative

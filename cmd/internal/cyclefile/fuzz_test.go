@@ -8,6 +8,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
 )
 
 // FuzzParse feeds arbitrary cycle files to Parse, with three ledgers beside
@@ -103,4 +105,51 @@ func checkProblems(t *testing.T, err error) {
 			t.Fatalf("bad problem %+v", p)
 		}
 	}
+}
+
+// FuzzActualsCSV feeds arbitrary bytes as a GL export to ImportActuals with
+// the mapping of a monthly export (period column, dimensions, indicators,
+// sign by account type, control total row): it must never panic, a failure
+// is an *Error naming the file and line, and a success accounts for every
+// amount: what was imported and what was left unmapped add up to the
+// file's total.
+func FuzzActualsCSV(f *testing.F) {
+	cycle := strings.Replace(actualsCycle, `      sheet: GL
+      columns: {department: Dept, account: Account, amount: Amount, period: Month}`, `      columns: {department: Dept, account: Account, amount: Amount, period: Month, currency: Cur,
+                dimensions: {project: Project}, indicators: {hires: Hires}}
+      sign: {revenue: -1}
+      control_total: {column: Dept, label: Total}`, 1)
+	cycle = strings.Replace(cycle, "actuals:\n", "  - {code: \"4000\", name: Revenue, type: revenue}\ndimensions:\n  - {id: project, name: Project, members: [core, apollo]}\nactuals:\n", 1)
+	file, err := Parse("cycle.yaml", []byte(cycle), nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add([]byte("Dept,Account,Amount,Month,Cur,Project,Hires\nsales,4000,-10.5,2026-02,USD,core,1\nsales,6200,(3),1,,apollo,\nparks,6200,2,FY2026,,,\nTotal,,-11.5,,,,\n"))
+	f.Add([]byte("\xef\xbb\xbfDept,Account,Amount,Month\r\nsales,6200,1e3,13\r\n\"x,6200,1,1\n"))
+	f.Add([]byte("Dept,Account,Amount,Month\nTotal,,1,\nTotal,,1,\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		imp, err := file.ImportActuals("gl.csv", data, ImportOptions{})
+		if err != nil {
+			checkProblems(t, err)
+			return
+		}
+		for _, c := range imp.Controls {
+			in := decimal.Zero
+			for _, p := range imp.Periods {
+				in = in.Add(p.Unmapped)
+			}
+			for _, s := range imp.Sets {
+				for _, a := range s.Amounts {
+					v := a.Amount
+					if a.Account == "4000" {
+						v = v.Neg()
+					}
+					in = in.Add(v)
+				}
+			}
+			if !in.Equal(c.FileTotal) {
+				t.Fatalf("imported and unmapped add up to %s, the file to %s", in, c.FileTotal)
+			}
+		}
+	})
 }
