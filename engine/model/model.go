@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 
@@ -30,7 +31,10 @@ type Model struct {
 	hireKeys map[int][]scenario.Key
 	// baseRoster is each leaf's roster under the base hiring plan.
 	baseRoster map[int]project.Headcount
-	baseHires  map[int][]scenario.Series
+	// history is each leaf's hiring record: the share of open roles it
+	// fills, and how long that takes.
+	history   map[int]project.HiringHistory
+	baseHires map[int][]scenario.Series
 	// initiatives with their base lines.
 	initiatives []initiative
 	// priorRevenue and priorCOGS are each leaf's last-year actuals by
@@ -71,6 +75,7 @@ func New(c *engine.Cycle, k *engine.Consolidation, subs []*engine.Submission, sp
 		hires:        map[scenario.Key]hire{},
 		hireKeys:     map[int][]scenario.Key{},
 		baseRoster:   map[int]project.Headcount{},
+		history:      map[int]project.HiringHistory{},
 		baseHires:    map[int][]scenario.Series{},
 		cash:         spec.Cash,
 		priorRevenue: map[int][]decimal.Decimal{},
@@ -137,6 +142,11 @@ func New(c *engine.Cycle, k *engine.Consolidation, subs []*engine.Submission, sp
 			m.hireKeys[leaf] = append(m.hireKeys[leaf], key)
 		}
 	}
+	for _, h := range spec.Hiring {
+		if leaf, ok := index[h.Department]; ok {
+			m.history[leaf] = h.HiringHistory
+		}
+	}
 	for leaf, keys := range m.hireKeys {
 		series := make([]scenario.Series, len(keys))
 		for i, key := range keys {
@@ -190,16 +200,22 @@ func (m *Model) Departments() []string { return slices.Clone(m.nodes) }
 func (m *Model) HiringPlan(dept string) (project.Department, bool) {
 	for _, leaf := range m.leaves {
 		if m.nodes[leaf] == dept && len(m.hireKeys[leaf]) > 0 {
-			return m.department(leaf, m.baseHires[leaf]), true
+			return m.department(leaf, m.baseHires[leaf], false), true
 		}
 	}
 	return project.Department{}, false
 }
 
 // department turns a leaf's hire series into a project.Department: one
-// role per line and month with people starting.
-func (m *Model) department(leaf int, series []scenario.Series) project.Department {
+// role per line and month with people starting. With history, the roles
+// are filled at the department's historical fill rate, backfills after
+// its mean time to fill; without, every role is filled.
+func (m *Model) department(leaf int, series []scenario.Series, history bool) project.Department {
 	d := project.Department{Name: m.nodes[leaf], FillRate: 1, LoadFactor: decimal.NewFromInt(1)}
+	if h, ok := m.history[leaf]; history && ok && h.Requested > 0 {
+		d.FillRate = h.FillRate()
+		d.TimeToFillMonths = int(math.Round(h.MeanDaysToFill() / (365.0 / engine.MonthsPerYear)))
+	}
 	for i, key := range m.hireKeys[leaf] {
 		h := m.hires[key]
 		for t, heads := range series[i] {
@@ -214,7 +230,7 @@ func (m *Model) department(leaf int, series []scenario.Series) project.Departmen
 }
 
 func (m *Model) roster(leaf int, series []scenario.Series) (project.Headcount, error) {
-	return project.ProjectHeadcount(m.department(leaf, series), m.months)
+	return project.ProjectHeadcount(m.department(leaf, series, true), m.months)
 }
 
 // Project projects the inputs: see the package documentation.

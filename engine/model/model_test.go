@@ -13,6 +13,7 @@ import (
 	"aop/engine"
 	"aop/engine/curves"
 	"aop/engine/model"
+	"aop/engine/project"
 	"aop/engine/scenario"
 )
 
@@ -137,4 +138,39 @@ func TestHiringFreezeAndPause(t *testing.T) {
 	revenue, _ := res.Outputs.Get("eng", scenario.Revenue)
 	assert.True(t, revenue[8].Equal(d("100000")), "month 9 keeps the launch revenue the plan holds")
 	assert.True(t, revenue[9].LessThan(d("100000")), "from month 10 the paused launch's revenue is gone: %s", revenue[9])
+}
+
+// A department that fills half the roles it opens is projected with half
+// its hires, and a freeze saves half as much: the roster follows its
+// hiring history.
+func TestHiringHistoryFillsTheRoster(t *testing.T) {
+	c := &engine.Cycle{ID: "x", Company: "X", Currency: "USD", Year: engine.FiscalYear{Year: 2027, StartMonth: time.January},
+		Departments: []engine.Department{{ID: "eng", Name: "Engineering"}},
+		Accounts:    []engine.Account{{Code: "6000", Name: "Salaries", Type: engine.OpEx, Favourable: engine.Lower, Group: "Personnel"}}}
+	sub := &engine.Submission{Cycle: "x", Department: "eng",
+		Hires: []engine.Hire{{Role: "engineer", Count: 4, Start: 3, AnnualSalary: d("120000")}}}
+	sal := engine.Line{Account: "6000"}
+	for p := range sal.Months {
+		sal.Months[p] = d("50000")
+	}
+	sub.Lines = []engine.Line{sal}
+	k, err := engine.Consolidate(c, []*engine.Submission{sub})
+	require.NoError(t, err)
+	history := project.HiringHistory{Requested: 10, Filled: 5, DaysToFill: []float64{45, 75}}
+	m, err := model.New(c, k, []*engine.Submission{sub}, model.Spec{Hiring: []model.HiringRecord{{Department: "eng", HiringHistory: history}}})
+	require.NoError(t, err)
+	plan, err := scenario.NewPlan(m, m.Inputs(), nil)
+	require.NoError(t, err)
+	people, _ := plan.Outputs().Get("eng", scenario.Headcount)
+	assert.Equal(t, "2", people[2].String(), "four roles opened, half of them filled")
+	ask, ok := m.HiringPlan("eng")
+	require.True(t, ok)
+	assert.Equal(t, 1.0, ask.FillRate, "the hiring check weighs the ask itself, every role filled")
+
+	res, err := plan.Evaluate(scenario.Scenario{Name: "freeze", Overrides: []scenario.Override{
+		scenario.Set(scenario.Selector{Driver: model.HiresDriver}, decimal.Zero).Within(1, 0)}})
+	require.NoError(t, err)
+	costs, _ := res.Outputs.Get("eng", scenario.Costs)
+	baseCosts, _ := plan.Outputs().Get("eng", scenario.Costs)
+	assert.Equal(t, "20000", baseCosts[2].Sub(costs[2]).String(), "the freeze saves two salaries a month, not four")
 }
