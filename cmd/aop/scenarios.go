@@ -137,7 +137,7 @@ func projectScenarios(c *engine.Cycle, k *engine.Consolidation, subs []*engine.S
 	if err != nil {
 		return nil, fmt.Errorf("projection: %w", err)
 	}
-	plan, err := scenario.NewPlan(m, m.Inputs(), nil)
+	plan, err := scenario.NewPlan(m, m.Inputs(), m.Constraints())
 	if err != nil {
 		return nil, fmt.Errorf("projection: %w", err)
 	}
@@ -311,6 +311,7 @@ func (r *scenarioReport) print(w io.Writer) {
 	if !fired {
 		fmt.Fprintln(w, "\nno trigger fired")
 	}
+	r.printBottlenecks(w)
 	if s := r.simulated; s != nil {
 		fmt.Fprintf(w, "\nMonte Carlo, %d runs (seed %d), the year:\n", s.Runs, s.Seed)
 		fmt.Fprintf(w, "  %-10s %18s %18s %18s\n", "", "P10", "P50", "P90")
@@ -497,4 +498,26 @@ func (r *scenarioReport) document() scenarioDoc {
 		doc.LeftOut = append(doc.LeftOut, fileStatus{File: f.File, Department: f.Identity.Department, Status: f.Status, Findings: f.Findings})
 	}
 	return doc
+}
+
+// printBottlenecks says where a scenario asks more of a capacity than its
+// people carry.
+func (r *scenarioReport) printBottlenecks(w io.Writer) {
+	if len(r.spec.Capacities) == 0 {
+		return
+	}
+	found := false
+	for _, res := range r.results {
+		for _, b := range res.Bindings {
+			if !found {
+				fmt.Fprintln(w, "\nbottlenecks (demand above capacity):")
+				found = true
+			}
+			fmt.Fprintf(w, "  %s: %s in %s from %s, %d months; the worst, %s, short %s\n", res.Scenario, b.Constraint,
+				r.departmentName(b.Department), r.cycle.Year.Label(b.Months[0]), len(b.Months), r.cycle.Year.Label(b.Worst), engine.FormatMoney(b.Shortfall))
+		}
+	}
+	if !found {
+		fmt.Fprintln(w, "\nno capacity binds in any scenario")
+	}
 }

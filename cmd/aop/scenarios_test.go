@@ -2,11 +2,14 @@ package main
 
 import (
 	"aop/engine/grid/gridtest"
+	"aop/engine/scenario"
 	"context"
 	"encoding/json"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -244,4 +247,19 @@ func TestScenariosWithADepartmentLeftOut(t *testing.T) {
 	assert.Contains(t, text, "scenario competitor-launch: multiply marketing/")
 	assert.Contains(t, text, "downside: revenue-slump")
 	assert.Contains(t, text, "Monte Carlo, 200 runs")
+}
+
+func TestBottlenecksArePrinted(t *testing.T) {
+	c := &engine.Cycle{Company: "X", Year: engine.FiscalYear{Year: 2027, StartMonth: time.January},
+		Departments: []engine.Department{{ID: "cs", Name: "Customer success"}}}
+	r := &scenarioReport{cycle: c, spec: model.Spec{Capacities: []model.Capacity{{Name: "customer success", Department: "cs"}}},
+		results: []*scenario.Result{{Scenario: "base"}, {Scenario: "upside", Bindings: []scenario.Binding{{Constraint: "customer success",
+			Department: "cs", Months: []engine.Period{7, 8, 9}, Worst: 9, Shortfall: decimal.RequireFromString("25000")}}}}}
+	var b strings.Builder
+	r.printBottlenecks(&b)
+	assert.Equal(t, "\nbottlenecks (demand above capacity):\n  upside: customer success in Customer success from Jul 2027, 3 months; the worst, Sep 2027, short 25,000.00\n", b.String())
+	r.results = r.results[:1]
+	b.Reset()
+	r.printBottlenecks(&b)
+	assert.Equal(t, "\nno capacity binds in any scenario\n", b.String())
 }

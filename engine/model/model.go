@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -31,10 +32,12 @@ type Model struct {
 	hireKeys map[int][]scenario.Key
 	// baseRoster is each leaf's roster under the base hiring plan.
 	baseRoster map[int]project.Headcount
+	baseHires  map[int][]scenario.Series
 	// history is each leaf's hiring record: the share of open roles it
 	// fills, and how long that takes.
-	history   map[int]project.HiringHistory
-	baseHires map[int][]scenario.Series
+	history map[int]project.HiringHistory
+	// capacities are the operational limits, checked on every projection.
+	capacities []Capacity
 	// initiatives with their base lines.
 	initiatives []initiative
 	// priorRevenue and priorCOGS are each leaf's last-year actuals by
@@ -146,6 +149,15 @@ func New(c *engine.Cycle, k *engine.Consolidation, subs []*engine.Submission, sp
 		if leaf, ok := index[h.Department]; ok {
 			m.history[leaf] = h.HiringHistory
 		}
+	}
+	for _, cp := range spec.Capacities {
+		_, known := index[cp.Department]
+		_, serves := index[cp.Serves]
+		if !known || (cp.Serves != "" && !serves) || !cp.PerHead.IsPositive() {
+			errs = append(errs, fmt.Errorf("capacity %s: needs a known department, a known department served (or none, the company) and a positive amount a head", cp.Name))
+			continue
+		}
+		m.capacities = append(m.capacities, cp)
 	}
 	for leaf, keys := range m.hireKeys {
 		series := make([]scenario.Series, len(keys))
@@ -364,7 +376,27 @@ func (m *Model) Project(in scenario.Inputs) (scenario.Outputs, error) {
 			s[t] = s[t].Add(m.cash.Opening)
 		}
 	}
+	for _, cp := range m.capacities {
+		people := series(cp.Department, scenario.Headcount)
+		served := cmp.Or(cp.Serves, scenario.Company)
+		revenue := series(served, scenario.Revenue)
+		capacity, demand := series(cp.Department, CapacityMetric(cp.Name)), series(cp.Department, DemandMetric(cp.Name))
+		for t := range n {
+			capacity[t] = people[t].Mul(cp.PerHead)
+			demand[t] = revenue[t]
+		}
+	}
 	return out, nil
+}
+
+// Constraints are the capacities as the scenario package checks them:
+// on every scenario, in the department that provides the capacity.
+func (m *Model) Constraints() []scenario.Constraint {
+	var cs []scenario.Constraint
+	for _, cp := range m.capacities {
+		cs = append(cs, scenario.Constraint{Name: cp.Name, Capacity: CapacityMetric(cp.Name), Demand: DemandMetric(cp.Name), Departments: cp.Department})
+	}
+	return cs
 }
 
 // zeros returns a series of n zero amounts.

@@ -174,3 +174,37 @@ func TestHiringHistoryFillsTheRoster(t *testing.T) {
 	baseCosts, _ := plan.Outputs().Get("eng", scenario.Costs)
 	assert.Equal(t, "20000", baseCosts[2].Sub(costs[2]).String(), "the freeze saves two salaries a month, not four")
 }
+
+// Customer success, three people carrying 100,000 of monthly revenue each,
+// covers the plan's 250,000 a month; an upside of 30% more revenue from
+// July needs 325,000 and finds the bottleneck there.
+func TestCapacityBindsInTheUpside(t *testing.T) {
+	c := &engine.Cycle{ID: "x", Company: "X", Currency: "USD", Year: engine.FiscalYear{Year: 2027, StartMonth: time.January},
+		Departments: []engine.Department{{ID: "sales", Name: "Sales"}, {ID: "cs", Name: "Customer success"}},
+		Accounts: []engine.Account{{Code: "4000", Name: "Revenue", Type: engine.Revenue, Favourable: engine.Higher},
+			{Code: "6000", Name: "Salaries", Type: engine.OpEx, Favourable: engine.Lower}}}
+	rev := engine.Line{Account: "4000"}
+	for p := range rev.Months {
+		rev.Months[p] = d("250000")
+	}
+	sales := &engine.Submission{Cycle: "x", Department: "sales", Lines: []engine.Line{rev}}
+	cs := &engine.Submission{Cycle: "x", Department: "cs",
+		Hires: []engine.Hire{{Role: "manager", Count: 3, Start: 1, AnnualSalary: d("90000")}}}
+	k, err := engine.Consolidate(c, []*engine.Submission{sales, cs})
+	require.NoError(t, err)
+	m, err := model.New(c, k, []*engine.Submission{sales, cs}, model.Spec{
+		Capacities: []model.Capacity{{Name: "customer success", Department: "cs", PerHead: d("100000"), Serves: "sales"}}})
+	require.NoError(t, err)
+	plan, err := scenario.NewPlan(m, m.Inputs(), m.Constraints())
+	require.NoError(t, err)
+	results, err := plan.EvaluateAll([]scenario.Scenario{{Name: "base", Kind: scenario.Base},
+		{Name: "upside", Kind: scenario.Upside, Overrides: []scenario.Override{
+			scenario.Multiply(model.AccountSelector("sales", "4000"), d("1.3")).Within(7, 0)}}})
+	require.NoError(t, err)
+	assert.Empty(t, results[0].Bindings, "the plan fits")
+	require.Len(t, results[1].Bindings, 1)
+	b := results[1].Bindings[0]
+	assert.Equal(t, "cs", b.Department)
+	assert.Equal(t, []engine.Period{7, 8, 9, 10, 11, 12}, b.Months)
+	assert.Equal(t, "25000", b.Shortfall.String(), "325,000 of revenue against 300,000 of capacity")
+}

@@ -48,7 +48,9 @@ type Spec struct {
 	Accuracy []accuracy.History
 	// Hiring is each department's hiring record.
 	Hiring []HiringRecord
-	Cash   CashTerms
+	// Capacities are the operational limits an upside must respect.
+	Capacities []Capacity
+	Cash       CashTerms
 }
 
 // Trigger is a trigger point and the scenarios that watch it.
@@ -83,6 +85,25 @@ func (s Spec) Simulation() (scenario.MonteCarlo, bool) {
 	}
 	return scenario.MonteCarlo{Runs: s.Runs, Seed: s.Seed, Ranges: s.Ranges}, true
 }
+
+// Capacity is an operational limit people set: Department's headcount
+// times PerHead must cover the monthly revenue of Serves (a department,
+// or the company when empty), such as customer success carrying the
+// customers sales brings in. The model projects both sides as metrics
+// "capacity:Name" and "demand:Name" of Department, and Constraints makes
+// them a scenario.Constraint.
+type Capacity struct {
+	Name       string
+	Department string
+	PerHead    decimal.Decimal
+	Serves     string
+}
+
+// CapacityMetric and DemandMetric name a capacity's two sides.
+func CapacityMetric(name string) string { return "capacity:" + name }
+
+// DemandMetric is the metric of what a capacity must carry.
+func DemandMetric(name string) string { return "demand:" + name }
 
 // HiringRecord is a department's hiring history.
 type HiringRecord struct {

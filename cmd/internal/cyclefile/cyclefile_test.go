@@ -400,7 +400,7 @@ func TestAllProblemsInLineOrder(t *testing.T) {
 		`cycle.yaml:9: department "b" has unknown parent "c"`,
 		`cycle.yaml:13: target #1 (a 1): amount "1.2.3" is not a number`,
 		`cycle.yaml:14: target for "a" names unknown account "2"`,
-		`cycle.yaml:15: unknown field "bogus" (fields: cycle, company, currency, fiscal_year, start_month, signing_key_file, lines, departments, accounts, dimensions, targets, prior_year, rules, actuals, cash, initiatives, playbooks, scenarios, triggers, ranges, history)`,
+		`cycle.yaml:15: unknown field "bogus" (fields: cycle, company, currency, fiscal_year, start_month, signing_key_file, lines, departments, accounts, dimensions, targets, prior_year, rules, actuals, cash, initiatives, playbooks, scenarios, triggers, ranges, history, capacities)`,
 	}, ps)
 }
 

@@ -26,7 +26,7 @@ import (
 func topFields() []string {
 	return []string{"cycle", "company", "currency", "fiscal_year", "start_month", "signing_key_file", "lines",
 		"departments", "accounts", "dimensions", "targets", "prior_year", "rules",
-		"actuals", "cash", "initiatives", "playbooks", "scenarios", "triggers", "ranges", "history"}
+		"actuals", "cash", "initiatives", "playbooks", "scenarios", "triggers", "ranges", "history", "capacities"}
 }
 
 // parseYAML parses data as one YAML document and returns its root node, or

@@ -58,6 +58,46 @@ func (d *decoder) planning(o *obj) {
 	if n := o.get("history"); !isNull(n) {
 		d.history(n)
 	}
+	capacities := map[string]bool{}
+	for i, n := range d.list(o.get("capacities"), "", "capacities") {
+		if cp, ok := d.capacity(i, n, capacities); ok {
+			d.spec.Capacities = append(d.spec.Capacities, cp)
+		}
+	}
+}
+
+// capacity decodes {name, department, per_head, serves}: the department's
+// people, each carrying per_head of monthly revenue, must cover the
+// revenue of serves (the company when left out).
+func (d *decoder) capacity(i int, n *yaml.Node, seen map[string]bool) (model.Capacity, bool) {
+	ctx := entry("capacity", i, peek(n, "name"))
+	o := d.object(n, ctx, "a capacity ({name, department, per_head, serves})")
+	if o == nil {
+		return model.Capacity{}, false
+	}
+	d.only(o, ctx, "name", "department", "per_head", "serves")
+	name, ok := d.entryName(o, ctx, "capacity", seen)
+	cp := model.Capacity{Name: name, Department: d.str(o.get("department"), ctx, "department"), Serves: d.str(o.get("serves"), ctx, "serves")}
+	per, good := d.required(o, ctx, "per_head")
+	cp.PerHead, ok = per, ok && good
+	if good && !per.IsPositive() {
+		d.add(o.keyLine["per_head"], ctx, "per_head must be above 0: the monthly revenue one person carries")
+		ok = false
+	}
+	for _, f := range []struct{ field, id string }{{"department", cp.Department}, {"serves", cp.Serves}} {
+		if f.id == "" {
+			if f.field == "department" {
+				d.add(n.Line, ctx, "department is missing; name the department whose people provide the capacity")
+				ok = false
+			}
+			continue
+		}
+		if _, found := d.cycle.Department(f.id); !found {
+			d.add(o.keyLine[f.field], ctx, "unknown department %q%s", clip(f.id), didYouMean(f.id, d.departmentIDs()))
+			ok = false
+		}
+	}
+	return cp, ok
 }
 
 func (d *decoder) cashTerms(n *yaml.Node) {
