@@ -9,6 +9,7 @@ import (
 	"aop/engine"
 	"aop/engine/accuracy"
 	"aop/engine/grid"
+	"aop/engine/model"
 	"aop/engine/scenario"
 )
 
@@ -18,6 +19,7 @@ const (
 	financeRanges      = "Ranges"
 	financeAccuracy    = "Accuracy"
 	financeInitiatives = "Initiatives"
+	financeDrivers     = "Drivers"
 )
 
 // Outlook is what the finance summary shows beyond the consolidated plan
@@ -37,6 +39,9 @@ type Outlook struct {
 	Accuracy []accuracy.Report
 	// Initiatives are the initiatives in the plan with their monthly lines.
 	Initiatives []Initiative
+	// Drivers compares, per sales department, the revenue its pipeline,
+	// win rate, deal size and sales cycle imply with the revenue it typed.
+	Drivers []model.DriverGap
 }
 
 // Initiative is a strategic initiative's monthly revenue and costs over the
@@ -93,6 +98,62 @@ func (t *Department) financeOutlook(wb *grid.Workbook, o *Outlook, st summarySty
 	}
 	if len(o.Initiatives) > 0 {
 		t.financeInitiatives(wb, o.Initiatives, st)
+	}
+	if len(o.Drivers) > 0 {
+		t.financeDrivers(wb, o.Drivers, st)
+	}
+}
+
+// financeDrivers writes the driver check: per department, the bookings its
+// drivers imply, the revenue it typed and the gap, by month and for the
+// months the year's pipeline reaches.
+func (t *Department) financeDrivers(wb *grid.Workbook, gaps []model.DriverGap, st summaryStyles) {
+	c := t.cycle
+	s := wb.AddSheet(financeDrivers)
+	s.ColWidths = map[int]float64{1: 30, 2: 12}
+	for col := 3; col <= 3+engine.MonthsPerYear; col++ {
+		s.ColWidths[col] = 14
+	}
+	w := &sheetWriter{s: s, row: 1}
+	w.cell(1, grid.Str(fmt.Sprintf("Driver check · %s (%s): the revenue each department's sales drivers imply against the revenue it typed", c.Year.Name(), c.Currency)), st.title)
+	w.row++
+	w.cell(1, grid.Str("Implied: the pipeline created in a month, won at that month's win rate and deal size, closes a sales cycle later. "+
+		"The year column compares the months the year's pipeline reaches; a gap above zero means the drivers carry more than the plan asks for."), st.note)
+	w.row += 2
+	w.headers(st.header, append([]string{"Department"}, t.monthHeaders("Line")...)...)
+	s.Freeze = grid.R(w.row, 3)
+	for _, g := range gaps {
+		name := g.Department
+		if d, ok := c.Department(g.Department); ok {
+			name = d.Name
+		}
+		var gap [engine.MonthsPerYear]decimal.Decimal
+		for i := range gap {
+			if g.From != 0 && engine.Period(i+1) >= g.From {
+				gap[i] = g.Implied[i].Sub(g.Typed[i])
+			}
+		}
+		for j, line := range []struct {
+			label  string
+			months [engine.MonthsPerYear]decimal.Decimal
+			year   decimal.Decimal
+		}{{"Implied", g.Implied, g.ImpliedYear}, {"Typed", g.Typed, g.TypedYear}, {"Gap", gap, g.Gap}} {
+			lstyle, money := st.label, st.money
+			if j == 2 {
+				lstyle, money = st.bold, st.moneyBold
+			}
+			if j == 0 {
+				w.cell(1, grid.Str(name), lstyle)
+			} else {
+				w.cell(1, grid.Value{}, lstyle)
+			}
+			w.cell(2, grid.Str(line.label), lstyle)
+			for i, m := range line.months {
+				w.money(3+i, m, money)
+			}
+			w.money(3+engine.MonthsPerYear, line.year, st.moneyBold)
+			w.row++
+		}
 	}
 }
 

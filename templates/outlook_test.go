@@ -2,6 +2,7 @@ package templates
 
 import (
 	"aop/engine/grid/gridtest"
+	"aop/engine/model"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -75,6 +76,8 @@ func testOutlook() *Outlook {
 				Tracking: []accuracy.Signal{{Period: 8, TS: 1.25}}, Evidence: "no significant bias", Factor: dec("1")},
 		},
 		Initiatives: []Initiative{{Name: "apollo", Department: "sales", Kind: "launch", Revenue: flat("300"), Costs: flat("100.5")}},
+		Drivers: []model.DriverGap{{Department: "sales", Implied: [12]decimal.Decimal(flat("0")), Typed: [12]decimal.Decimal(flat("1000")),
+			From: 3, ImpliedYear: dec("9500"), TypedYear: dec("10000"), Gap: dec("-500")}},
 	}
 }
 
@@ -88,8 +91,8 @@ func TestFinanceWorkbookOutlookTabs(t *testing.T) {
 	require.NoError(t, err)
 	wb, err := tpl.FinanceWorkbook(k, FinanceOptions{AsOf: "today", Outlook: testOutlook()})
 	require.NoError(t, err)
-	require.Len(t, wb.Sheets, len(plain.Sheets)+4, "the outlook adds four tabs after the others")
-	for i, name := range []string{"Scenarios", "Ranges", "Accuracy", "Initiatives"} {
+	require.Len(t, wb.Sheets, len(plain.Sheets)+5, "the outlook adds five tabs after the others")
+	for i, name := range []string{"Scenarios", "Ranges", "Accuracy", "Initiatives", "Drivers"} {
 		s := wb.Sheets[len(plain.Sheets)+i]
 		assert.Equal(t, name, s.Name)
 		assert.NotNil(t, s.Protection, "%s is read-only", name)
@@ -166,6 +169,16 @@ func TestFinanceWorkbookOutlookTabs(t *testing.T) {
 	assert.Equal(t, "199.5", gridtest.Number(t, s, apollo+2, 3).String())
 	all := gridtest.RowOf(s, 1, "All initiatives")
 	assert.Equal(t, "2394", gridtest.Number(t, s, all+2, total).String())
+
+	s = wb.Sheet("Drivers")
+	salesRow := gridtest.RowOf(s, 1, "Sales")
+	require.Positive(t, salesRow)
+	assert.Equal(t, "Implied", s.Value(grid.R(salesRow, 2)).Text)
+	assert.Equal(t, "9500", gridtest.Number(t, s, salesRow, total).String())
+	assert.Equal(t, "10000", gridtest.Number(t, s, salesRow+1, total).String())
+	assert.Equal(t, "-500", gridtest.Number(t, s, salesRow+2, total).String(), "the gap of the months the pipeline reaches")
+	assert.Equal(t, "0", gridtest.Number(t, s, salesRow+2, 3).String(), "January closes from last year's pipeline: no gap")
+	assert.Equal(t, "-1000", gridtest.Number(t, s, salesRow+2, 5).String(), "March")
 }
 
 func TestFinanceWorkbookLeavesOutEmptyParts(t *testing.T) {
@@ -174,11 +187,12 @@ func TestFinanceWorkbookLeavesOutEmptyParts(t *testing.T) {
 	k, err := engine.Consolidate(c, nil)
 	require.NoError(t, err)
 	o := testOutlook()
-	o.Scenarios, o.Initiatives = nil, nil
+	o.Scenarios, o.Initiatives, o.Drivers = nil, nil, nil
 	wb, err := tpl.FinanceWorkbook(k, FinanceOptions{Outlook: o})
 	require.NoError(t, err)
 	assert.Nil(t, wb.Sheet("Scenarios"))
 	assert.Nil(t, wb.Sheet("Initiatives"))
+	assert.Nil(t, wb.Sheet("Drivers"))
 	assert.NotNil(t, wb.Sheet("Ranges"))
 	assert.NotNil(t, wb.Sheet("Accuracy"))
 }

@@ -119,7 +119,7 @@ func hasPlanningSections(spec model.Spec) bool {
 // scenarios when the cycle prepares any, the ranges, the accuracy records
 // and the initiatives.
 func (r *scenarioReport) outlook() *templates.Outlook {
-	o := &templates.Outlook{Ranges: r.simulated, Accuracy: r.accuracy, Initiatives: r.initiatives}
+	o := &templates.Outlook{Ranges: r.simulated, Accuracy: r.accuracy, Initiatives: r.initiatives, Drivers: r.drivers}
 	if len(r.spec.Scenarios) > 0 || len(r.spec.Triggers) > 0 {
 		o.Scenarios = r.results
 		for _, t := range r.spec.Triggers {
