@@ -306,11 +306,15 @@ async function startAop({ extraConfig = '' } = {}) {
     aop.waitFor = waitFor;
 
     /** waitJob polls GET /api/v1/jobs/{id} until the job completes, and answers it. */
-    aop.waitJob = (id) => waitFor(async () => {
-      const job = await aop.call('GET', `/api/v1/jobs/${id}`);
-      if (job.state === 'discarded') fail(`job ${id} was discarded: ${JSON.stringify(job)}`);
-      return job.state === 'completed' && job;
-    }, { timeout: 90000, interval: 50, what: `job ${id}` });
+    aop.waitJob = async (id, timeout = 90000) => {
+      const deadline = Date.now() + timeout;
+      for (;;) {
+        const job = await aop.call('GET', `/api/v1/jobs/${id}`);
+        if (job.state === 'completed') return job;
+        if (job.state === 'discarded' || Date.now() > deadline) fail(`job ${id} is ${job.state}: ${JSON.stringify(job)}`);
+        await sleep(50);
+      }
+    };
 
     /** status is GET /api/v1/rounds/{id}: the round and each department's status. */
     aop.status = (round) => aop.call('GET', `/api/v1/rounds/${round}`);

@@ -206,10 +206,12 @@ function loadScript(opts = {}) {
     vm.runInContext(fs.readFileSync(path.join(dir, file), 'utf8'), context, { filename: path.join(dir, file) });
   }
   gas.context = context;
-  /** run calls one of the script's global functions, as a menu item or google.script.run would. */
+  /** run calls one of the script's global functions, as a menu item or google.script.run would; an object answered is copied as JSON, as google.script.run does. */
   gas.run = (name, ...args) => {
     if (typeof context[name] !== 'function') throw new Error(`the script has no function ${name}`);
-    return context[name](...args);
+    const out = context[name](...args);
+    // Objects cross back from the script's realm as plain JSON values.
+    return out !== null && typeof out === 'object' ? JSON.parse(JSON.stringify(out)) : out;
   };
   return gas;
 }
