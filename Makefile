@@ -14,10 +14,12 @@ build:
 demo: build
 	./bin/aop demo --out $(DEMO_DIR)
 
-## test: every test, including LibreOffice round trips (skipped with a message when soffice is missing, except in CI)
-test: check-deps
+## test: every test, including LibreOffice round trips (skipped with a message when soffice is missing, except in CI),
+## then the add-ins' Node tests against bin/aop (their packages installed with npm ci when missing)
+test: check-deps build
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m ./...
+	cd addin && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm test
 
 test-short:
 	$(GO) test -short -count=1 ./...
