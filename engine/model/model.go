@@ -303,14 +303,21 @@ func (m *Model) Project(in scenario.Inputs) (scenario.Outputs, error) {
 			ll.people[t] = ll.people[t].Add(decimal.NewFromFloat(roster.FTE[t]))
 		}
 	}
+	// An initiative runs its own months only while its switch is on: off
+	// months take its lines out of the plan, and a later month picks up
+	// where it stopped, so a launch that slips by three months ramps three
+	// months later, and a paused one resumes where it left off.
 	for _, it := range m.initiatives {
 		ll := byLeaf[it.leaf]
+		k := 0
 		for t := range n {
+			rev, cost := decimal.Zero, decimal.Zero
 			if in.Active(it.switchName, engine.Period(t+1)) {
-				continue
+				rev, cost = it.revenue[k], it.costs[k]
+				k++
 			}
-			ll.revenue[t] = ll.revenue[t].Sub(it.revenue[t])
-			ll.opex[t] = ll.opex[t].Sub(it.costs[t])
+			ll.revenue[t] = ll.revenue[t].Add(rev).Sub(it.revenue[t])
+			ll.opex[t] = ll.opex[t].Add(cost).Sub(it.costs[t])
 		}
 	}
 

@@ -208,3 +208,43 @@ func TestCapacityBindsInTheUpside(t *testing.T) {
 	assert.Equal(t, []engine.Period{7, 8, 9, 10, 11, 12}, b.Months)
 	assert.Equal(t, "25000", b.Shortfall.String(), "325,000 of revenue against 300,000 of capacity")
 }
+
+// A launch that slips by three months ramps three months later: each
+// month's launch revenue and cost is the plan's of three months before,
+// and none comes before the slip ends.
+func TestSlippedLaunchRampsLater(t *testing.T) {
+	c := &engine.Cycle{ID: "x", Company: "X", Currency: "USD", Year: engine.FiscalYear{Year: 2027, StartMonth: time.January},
+		Departments: []engine.Department{{ID: "eng", Name: "Engineering"}},
+		Accounts:    []engine.Account{{Code: "4000", Name: "Revenue", Type: engine.Revenue, Favourable: engine.Higher}}}
+	rev := engine.Line{Account: "4000"}
+	for p := range rev.Months {
+		rev.Months[p] = d("100000")
+	}
+	sub := &engine.Submission{Cycle: "x", Department: "eng", Lines: []engine.Line{rev}}
+	k, err := engine.Consolidate(c, []*engine.Submission{sub})
+	require.NoError(t, err)
+	launch := curves.Launch{Price: d("1000"), Ramp: curves.Ramp{Curve: curves.Logistic{Max: 20, K: 1, Midpoint: 4}, Start: 1},
+		GoToMarket: curves.Spend{Total: d("12000"), From: 1, Months: 12}}
+	in := model.Initiative{Name: "apollo", Department: "eng", Kind: model.Launch, Launch: &launch}
+	launchRev, launchCost, err := in.Lines(engine.MonthsPerYear)
+	require.NoError(t, err)
+	m, err := model.New(c, k, []*engine.Submission{sub}, model.Spec{Initiatives: []model.Initiative{in}})
+	require.NoError(t, err)
+	plan, err := scenario.NewPlan(m, m.Inputs(), nil)
+	require.NoError(t, err)
+	res, err := plan.Evaluate(scenario.Scenario{Name: "slip", Overrides: []scenario.Override{
+		scenario.ShiftSwitch(model.InitiativeSwitch("apollo"), 3).Within(0, 0)}})
+	require.NoError(t, err)
+	revenue, _ := res.Outputs.Get("eng", scenario.Revenue)
+	costs, _ := res.Outputs.Get("eng", scenario.Costs)
+	baseRevenue, _ := plan.Outputs().Get("eng", scenario.Revenue)
+	baseCosts, _ := plan.Outputs().Get("eng", scenario.Costs)
+	for m := range engine.MonthsPerYear {
+		wantRev, wantCost := baseRevenue[m].Sub(launchRev[m]), baseCosts[m].Sub(launchCost[m])
+		if m >= 3 {
+			wantRev, wantCost = wantRev.Add(launchRev[m-3]), wantCost.Add(launchCost[m-3])
+		}
+		assert.True(t, revenue[m].Equal(wantRev), "month %d revenue: %s, want %s", m+1, revenue[m], wantRev)
+		assert.True(t, costs[m].Equal(wantCost), "month %d costs: %s, want %s", m+1, costs[m], wantCost)
+	}
+}

@@ -434,6 +434,11 @@ func (a *applier) applySwitches(c Change, from, to engine.Period) error {
 			}
 		case OpShift:
 			shift(s, c.Months, from, to)
+			// A delayed switch has not started in the months it vacates:
+			// a launch that slips is off until it begins.
+			for m := from; c.Months > 0 && m <= to && m < from+engine.Period(c.Months); m++ {
+				s[m-1] = false
+			}
 		}
 	}
 	if !matched {
