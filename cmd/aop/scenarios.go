@@ -219,19 +219,30 @@ func keepMatching(scenarios []scenario.Scenario, ranges []scenario.Range, in sce
 		})
 		sc.Triggers = slices.Clone(sc.Triggers)
 		for t := range sc.Triggers {
-			actions := slices.Clone(sc.Triggers[t].Playbook.Actions)
+			pb := &sc.Triggers[t].Playbook
+			actions := slices.Clone(pb.Actions)
 			for a := range actions {
 				actions[a].Changes = slices.DeleteFunc(slices.Clone(actions[a].Changes), func(c scenario.Change) bool {
 					if bySelector(c) && !matches(c.Select) {
 						skipped = append(skipped, fmt.Sprintf("scenario %s: playbook %s: %s: %s matches nothing in the plan",
-							sc.Name, sc.Triggers[t].Playbook.Name, actions[a].Name, c))
+							sc.Name, pb.Name, actions[a].Name, c))
 						return true
 					}
 					return false
 				})
 			}
-			sc.Triggers[t].Playbook.Actions = actions
+			// An action left with nothing to change (freezing the hiring of
+			// a plan that hires no one) is no action.
+			pb.Actions = slices.DeleteFunc(actions, func(a scenario.Action) bool { return len(a.Changes) == 0 })
 		}
+		// A trigger whose playbook has nothing left to do is not watched.
+		sc.Triggers = slices.DeleteFunc(sc.Triggers, func(tr scenario.Trigger) bool {
+			if len(tr.Playbook.Actions) == 0 {
+				skipped = append(skipped, fmt.Sprintf("scenario %s: trigger %s: playbook %s has nothing left to do", sc.Name, tr.Name, tr.Playbook.Name))
+				return true
+			}
+			return false
+		})
 		out[i] = sc
 	}
 	ranges = slices.DeleteFunc(slices.Clone(ranges), func(r scenario.Range) bool {

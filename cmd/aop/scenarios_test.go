@@ -263,3 +263,25 @@ func TestBottlenecksArePrinted(t *testing.T) {
 	r.printBottlenecks(&b)
 	assert.Equal(t, "\nno capacity binds in any scenario\n", b.String())
 }
+
+// A plan that hires no one has no hiring to freeze: the playbook loses
+// that action and keeps the rest, and a trigger whose playbook had only
+// that action is no longer watched; both are named.
+func TestKeepMatchingDropsActionsLeftEmpty(t *testing.T) {
+	in := scenario.Inputs{Months: 12, Drivers: map[scenario.Key]scenario.Series{
+		{Department: "marketing", Driver: "6400", Dimension: "Travel"}: make(scenario.Series, 12)}}
+	freeze := scenario.Action{Name: "freeze hiring", Changes: []scenario.Change{
+		scenario.Set(scenario.Selector{Driver: model.HiresDriver}, decimal.Zero)}}
+	cut := scenario.Action{Name: "cut travel", Changes: []scenario.Change{
+		scenario.Multiply(model.GroupSelector("", "Travel"), decimal.RequireFromString("0.9"))}}
+	sc := scenario.Scenario{Name: "downside", Kind: scenario.Downside, Triggers: []scenario.Trigger{
+		{Name: "slump", Playbook: scenario.Playbook{Name: "respond", Actions: []scenario.Action{freeze, cut}}},
+		{Name: "deep slump", Playbook: scenario.Playbook{Name: "freeze", Actions: []scenario.Action{freeze}}},
+	}}
+	out, _, skipped := keepMatching([]scenario.Scenario{sc}, nil, in)
+	require.Len(t, out[0].Triggers, 1)
+	assert.Equal(t, "slump", out[0].Triggers[0].Name)
+	assert.Equal(t, []scenario.Action{cut}, out[0].Triggers[0].Playbook.Actions)
+	assert.Contains(t, skipped, "scenario downside: trigger deep slump: playbook freeze has nothing left to do")
+	assert.Len(t, sc.Triggers[0].Playbook.Actions, 2, "the cycle's own scenario is left as it was")
+}
