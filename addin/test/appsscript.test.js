@@ -8,7 +8,6 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { startAop, waitFor } = require('./support/aop');
 const { loadScript, syncFetch } = require('./support/gas');
@@ -16,6 +15,7 @@ const { withChromium } = require('./support/chromium');
 
 let aop;
 let round;
+let findingsSidebar; // the sidebar the findings test showed, rendered by the Chromium test
 
 before(async () => {
   aop = await startAop();
@@ -120,10 +120,10 @@ test('findings map to the cells the owner typed in', async () => {
   // The sidebar's link selects the cell through google.script.run.selectCell.
   assert.equal(gas.run('selectCell', v.findings[0].sheet, v.findings[0].cell), 'Plan!A15');
   assert.deepEqual(gas.selection, { sheet: 'Plan', a1: 'A15' });
-  fs.writeFileSync(path.join(os.tmpdir(), 'aop-sidebar-findings.json'), JSON.stringify(gas.sidebars.at(-1)));
+  findingsSidebar = gas.sidebars.at(-1);
 });
 
-/** signedRaw sends the script's headers for one request again, or with other headers. */
+/** replay sends the script's headers for one request again, or with other headers. */
 function replay(call, headers = call.headers) {
   return syncFetch(call.url, { method: call.method, headers: { ...headers, 'Content-Type': 'application/json' }, body: call.payload });
 }
@@ -170,9 +170,8 @@ test('a forged or replayed request is refused', async () => {
 });
 
 test('the sidebar renders the findings in headless Chromium and its links call selectCell', async (t) => {
-  const saved = path.join(os.tmpdir(), 'aop-sidebar-findings.json');
-  assert.ok(fs.existsSync(saved), 'the findings test ran first');
-  const { html } = JSON.parse(fs.readFileSync(saved, 'utf8'));
+  assert.ok(findingsSidebar, 'the findings test ran first');
+  const { html } = findingsSidebar;
   await withChromium(t, async (page, { consoleErrors, screenshot }) => {
     // Google serves the sidebar with google.script.run; here its stub comes first.
     const stub = fs.readFileSync(path.join(__dirname, 'support', 'google-script-run.js'), 'utf8');
