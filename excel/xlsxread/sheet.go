@@ -2,7 +2,6 @@ package xlsxread
 
 import (
 	"bytes"
-	"cmp"
 	"io"
 	"strconv"
 	"strings"
@@ -524,36 +523,27 @@ func (r *sheetReader) fastCell() (bool, error) {
 	}
 
 	s.pos = afterTag
+	// As the general path, read the attributes in their order and stop at
+	// the first bad one.
 	var at grid.Ref
 	kind := typeNumber
-	readRef := func() error {
-		var ok bool
-		if at, ok = parseCellRef(ref); !ok {
-			return r.errorf("cell reference %q is not a cell of the sheet's %d rows and %d columns", clip(ref), grid.MaxRows, grid.MaxCols)
-		}
-		return nil
-	}
-	readType := func() error {
-		var ok bool
+	var ok bool
+	if typ != nil && (ref == nil || !refFirst) {
 		if kind, ok = parseCellType(typ); !ok {
-			return r.errorf("unknown cell type %q", clip(typ))
+			return true, r.errorf("unknown cell type %q", clip(typ))
 		}
-		return nil
+	}
+	if ref != nil {
+		if at, ok = parseCellRef(ref); !ok {
+			return true, r.errorf("cell reference %q is not a cell of the sheet's %d rows and %d columns", clip(ref), grid.MaxRows, grid.MaxCols)
+		}
+		if typ != nil && refFirst {
+			if kind, ok = parseCellType(typ); !ok {
+				return true, r.errorf("unknown cell type %q", clip(typ))
+			}
+		}
 	}
 	var err error
-	switch {
-	case ref != nil && typ != nil && refFirst:
-		err = cmp.Or(readRef(), readType())
-	case ref != nil && typ != nil:
-		err = cmp.Or(readType(), readRef())
-	case ref != nil:
-		err = readRef()
-	case typ != nil:
-		err = readType()
-	}
-	if err != nil {
-		return true, err
-	}
 	if at, err = r.place(at, ref != nil); err != nil {
 		return true, err
 	}
