@@ -13,9 +13,10 @@ import (
 	"aop/engine/grid"
 )
 
-// TestFastCellsMatchGeneral reads every worksheet of the real-world
-// fixtures with the fast path for plain cells and with the general path
-// alone, with and without formulas, and checks that both read the same.
+// TestFastCellsMatchGeneral reads every worksheet and shared string table
+// of the real-world fixtures with the fast paths for plain cells and
+// strings and with the general path alone, worksheets with and without
+// formulas, and checks that both read the same.
 func TestFastCellsMatchGeneral(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(fixturesDir(t, "xlsx-real"), "*.xlsx"))
 	require.NoError(t, err)
@@ -42,7 +43,11 @@ func TestFastCellsMatchGeneral(t *testing.T) {
 		zr.Close()
 		var sst []string
 		if b, ok := parts["xl/sharedStrings.xml"]; ok {
-			sst, _ = parseSharedStrings(context.Background(), b, "sst", 1<<20)
+			var err error
+			sst, err = parseSharedStrings(context.Background(), b, "sst", 1<<20)
+			general, gerr := sharedStrings(context.Background(), b, "sst", 1<<20, false)
+			require.Equal(t, gerr, err, path)
+			require.Equal(t, general, sst, path)
 		}
 		for name, b := range parts {
 			if !strings.HasPrefix(name, "xl/worksheets/") {

@@ -3,6 +3,7 @@ package xlsxread
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"aop/engine/grid"
@@ -45,6 +46,7 @@ func FuzzRead(f *testing.F) {
 func FuzzSheetXML(f *testing.F) {
 	f.Add([]byte(sheetXML(`<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><f t="shared" ref="B1:C2" si="0">$A1+A$1+SUM(1:1)+A:B</f><v>1</v></c><c><f t="shared" si="0"/><v>2</v></c></row>`)))
 	f.Add([]byte(sheetXML(`<x:row><x:c t="inlineStr"><x:is><x:r><x:t>&lt;a&#x41;&#66;_xD83D__xDE00_</x:t></x:r><x:rPh><x:t>b</x:t></x:rPh></x:is></x:c><c t="d"><v>2024-01-02T03:04:05Z</v></c></x:row>`)))
+	f.Add([]byte(`<sst uniqueCount="3"><si><t>a_x0041_</t></si> <si><t>b</t><rPh><t>c</t></rPh></si><si><r><t>d</t></r></si><si><t></t></si></sst>`))
 	f.Add([]byte("<worksheet><sheetData><row r=\"2\"><c t=\"str\"><v><![CDATA[a\r\nb]]><!--c--></v></c></row></sheetData><mergeCells><mergeCell ref=\"A1:B2\"/></mergeCells></worksheet>"))
 	f.Add([]byte(sheetXML(`<row r="1"><c r="A1" s="1"><v>1.5</v></c><c r="B1" t="s"><v>0</v></c><c r="C1" s="2"></c><c r="D1"/>` +
 		`<c r="E1"><f>SUM(A1:B1)</f><v>3</v></c><c r="F1" t="str"><f>A1</f></c><c t="n" r="G1"><v>x</v></c>` +
@@ -75,7 +77,12 @@ func FuzzSheetXML(f *testing.F) {
 			return
 		}
 		checkSheet(t, s)
-		if _, err := parseSharedStrings(context.Background(), data, "sst.xml", 100000); err != nil {
+		strs, err := parseSharedStrings(context.Background(), data, "sst.xml", 100000)
+		gstrs, gerr := sharedStrings(context.Background(), data, "sst.xml", 100000, false)
+		if (err == nil) != (gerr == nil) || (err != nil && err.Error() != gerr.Error()) || !slices.Equal(strs, gstrs) {
+			t.Fatalf("shared strings %q, %v; read by the general path %q, %v", strs, err, gstrs, gerr)
+		}
+		if err != nil {
 			var fe *FileError
 			if !errors.As(err, &fe) {
 				t.Fatalf("error is not a *FileError: %v", err)

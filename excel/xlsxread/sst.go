@@ -1,6 +1,7 @@
 package xlsxread
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"strconv"
@@ -11,6 +12,12 @@ import (
 // the text of its <t> elements (plain or in rich runs <r><t>) concatenated,
 // phonetic runs <rPh> left out. All strings share one backing allocation.
 func parseSharedStrings(ctx context.Context, b []byte, part string, maxStrings int) ([]string, error) {
+	return sharedStrings(ctx, b, part, maxStrings, true)
+}
+
+// sharedStrings is parseSharedStrings; plain reads plain strings without
+// the general tokenizer (tests compare both ways).
+func sharedStrings(ctx context.Context, b []byte, part string, maxStrings int, plain bool) ([]string, error) {
 	if !utf8.Valid(b) {
 		return nil, fail(Malformed, part, "the part is not valid UTF-8")
 	}
@@ -18,6 +25,20 @@ func parseSharedStrings(ctx context.Context, b []byte, part string, maxStrings i
 	arena := make([]byte, 0, len(b)/2)
 	var ends []int
 	for {
+		if plain && ends != nil && len(s.stack) == 1 {
+			// The commonest string, one plain run: <si><t>text</t></si>.
+			if t, ok := s.plainString(); ok {
+				if len(ends) >= maxStrings {
+					return nil, fail(TooLarge, part, "more than %d shared strings", maxStrings)
+				}
+				arena = appendUnescaped(arena, t)
+				ends = append(ends, len(arena))
+				if err := s.tick(); err != nil {
+					return nil, err
+				}
+				continue
+			}
+		}
 		err := s.next()
 		if err == io.EOF {
 			break
@@ -58,6 +79,30 @@ func parseSharedStrings(ctx context.Context, b []byte, part string, maxStrings i
 		prev = e
 	}
 	return out, nil
+}
+
+// plainString reads "<si><t>text</t></si>" next in the part, text holding
+// no markup, entity or carriage return, and returns the text; it reports
+// false, having consumed nothing, for anything else.
+func (s *scanner) plainString() ([]byte, bool) {
+	b := s.b
+	i := bytes.IndexByte(b[s.pos:], '<')
+	if i < 0 || !bytes.HasPrefix(b[s.pos+i:], []byte("<si><t>")) {
+		return nil, false
+	}
+	t := s.pos + i + len("<si><t>")
+	j := t
+	for j < len(b) && b[j] != '<' {
+		if b[j] == '&' || b[j] == '\r' {
+			return nil, false
+		}
+		j++
+	}
+	if !bytes.HasPrefix(b[j:], []byte("</t></si>")) {
+		return nil, false
+	}
+	s.pos = j + len("</t></si>")
+	return b[t:j], true
 }
 
 // richText appends the text of the element (<si> or <is>) whose start tag
