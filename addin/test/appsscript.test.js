@@ -99,6 +99,41 @@ test('validate, submit, round status and refresh succeed for the owner', async (
   assert.match(r.summary, /rewrote your Summary tab/);
   assert.equal(gas.fetches.find((f) => f.url.endsWith('/webhook/refresh')).status, 202);
   assert.ok(await writes() > before, 'aop wrote the spreadsheet');
+
+  // After a consolidation, Refresh brings back a Summary tab that someone
+  // emptied (aop's own account can; the owner cannot), cell for cell what
+  // aop consolidated.
+  const run = await aop.call('POST', `/api/v1/rounds/${round.id}/consolidations`, {}, 202);
+  await aop.waitJob(run.job);
+  const want = await waitFor(async () => {
+    const r = await aop.api('GET', `/api/v1/rounds/${round.id}/departments/${dept.id}/summary`);
+    return r.status === 200 && r.body;
+  }, { timeout: 60000, what: 'the consolidated Summary' });
+  assert.ok(want.values.flat().filter((v) => v !== '').length > 20, 'a Summary with figures to compare');
+  const summaryRange = `'${want.sheet}'!${want.range}`;
+  await waitFor(async () => (await aop.emulator.values(dept.owner, dept.spreadsheet.id, summaryRange))[0].length > 0,
+    { timeout: 60000, what: 'the Summary tab written after the consolidation' });
+  const cleared = await aop.emulator.sheetsApi(aop.emulator.serviceAccount, 'POST',
+    `/v4/spreadsheets/${dept.spreadsheet.id}/values/${encodeURIComponent(summaryRange)}:clear`, {});
+  assert.ok(cleared.clearedRange, JSON.stringify(cleared));
+  assert.deepEqual(await aop.emulator.values(dept.owner, dept.spreadsheet.id, summaryRange), [[]], 'emptied');
+  assert.equal((await aop.emulator.edit(dept.owner, dept.spreadsheet.id, `'${want.sheet}'!A1`, [['mine']])).status >= 400, true,
+    'the owner cannot write the Summary tab');
+
+  const again = gas.run('refreshSummary');
+  assert.equal(again.level, 'ok', JSON.stringify(again));
+  const got = await aop.emulator.sheetsApi(dept.owner, 'GET', `/v4/spreadsheets/${dept.spreadsheet.id}/values/` +
+    `${encodeURIComponent(summaryRange)}?valueRenderOption=UNFORMATTED_VALUE`);
+  const rows = got.values || [];
+  want.values.forEach((row, i) => row.forEach((v, j) => {
+    const cell = (rows[i] || [])[j];
+    const have = cell === undefined ? '' : cell;
+    if (typeof v === 'number' || (typeof v === 'string' && v !== '' && !Number.isNaN(Number(v)) && typeof have === 'number')) {
+      assert.ok(Math.abs(Number(have) - Number(v)) < 0.005, `${want.sheet} row ${i + 1} column ${j + 1}: ${have}, want ${v}`);
+    } else {
+      assert.equal(have, v, `${want.sheet} row ${i + 1} column ${j + 1}`);
+    }
+  }));
 });
 
 test('findings map to the cells the owner typed in', async () => {
