@@ -21,8 +21,11 @@ type Department struct {
 	// planRefs are the references a parsed plan line names its cells by,
 	// the same in every workbook.
 	planRefs func() []lineRefs
-	// accounts caches each department's accounts by code, for parsing.
-	accounts sync.Map // department id → map[string]engine.Account
+	// accounts caches each department's accounts by code, for parsing;
+	// departments that plan the same accounts share one map (accountSets,
+	// by the codes), so that the cache stays small in a large company.
+	accounts    sync.Map // department id → map[string]engine.Account
+	accountSets sync.Map // the codes, each ended by a zero byte → map[string]engine.Account
 }
 
 // NewDepartment binds the embedded department template to a cycle.

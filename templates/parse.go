@@ -63,12 +63,22 @@ func (t *Department) accountsOf(dept string) map[string]engine.Account {
 	if m, ok := t.accounts.Load(dept); ok {
 		return m.(map[string]engine.Account)
 	}
-	m := map[string]engine.Account{}
-	for _, a := range t.cycle.AccountsFor(dept) {
-		m[a.Code] = a
+	as := t.cycle.AccountsFor(dept)
+	var key strings.Builder
+	for _, a := range as {
+		key.WriteString(a.Code)
+		key.WriteByte(0)
+	}
+	m, ok := t.accountSets.Load(key.String())
+	if !ok {
+		byCode := make(map[string]engine.Account, len(as))
+		for _, a := range as {
+			byCode[a.Code] = a
+		}
+		m, _ = t.accountSets.LoadOrStore(key.String(), byCode)
 	}
 	t.accounts.Store(dept, m)
-	return m
+	return m.(map[string]engine.Account)
 }
 
 // lineRefs are the references of a plan row's cells that a parsed line
