@@ -57,6 +57,10 @@ test('the schema refuses a broken manifest', async () => {
     ['a resource id over 32 characters', r.text.replace(/resid="Commands.Url"/, 'resid="Commands.Url.That.Is.Far.Too.Long.For.Office"')],
     ['a missing DefaultSettings', r.text.replace(/<DefaultSettings>[\s\S]*?<\/DefaultSettings>/, '')],
     ['an unknown action type', r.text.replace('xsi:type="ExecuteFunction"', 'xsi:type="RunMacro"')],
+    // Limits of Microsoft's schema the subset keeps.
+    ['a locale that is no culture name', r.text.replace('<DefaultLocale>en-US</DefaultLocale>', '<DefaultLocale>english</DefaultLocale>')],
+    ['a requirement set version of one part', r.text.replace('MinVersion="1.7"', 'MinVersion="1"')],
+    ['a missing LearnMoreUrl', r.text.replace(/<LearnMoreUrl [^>]*\/>/, '')],
   ]) {
     const res = await validate(broken);
     assert.equal(res.valid, false, what);
