@@ -8,7 +8,10 @@
 // comments, charts and the rest are not read, and the parts that hold them
 // are never inflated. Every XML part is read with a small hand-written byte
 // tokenizer rather than encoding/xml, so that reading costs little more than
-// inflating the zip parts.
+// inflating the zip parts; the commonest cells and strings skip even that
+// (fastCell, plainString), and a part is inflated in one go straight into
+// its buffer (inflateWhole). Whatever those shortcuts do not take, the
+// general path reads, and fuzz targets check that both read the same.
 //
 // Safety: the file is checked and refused early when it is not an .xlsx
 // package (an encrypted or legacy OLE file, an .xlsb, something else), and
