@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -49,24 +50,45 @@ type apiError struct {
 	} `json:"error"`
 }
 
-// do sends a request and decodes the JSON answer into out.
+// rateLimitWaits is how many times a command waits out the service's
+// rate limit (429 with Retry-After) before it gives up.
+const rateLimitWaits = 5
+
+// do sends a request and decodes the JSON answer into out. When the
+// service answers 429, it waits as long as Retry-After says and asks
+// again, a few times.
 func (c *client) do(ctx context.Context, method, path, ctype string, body []byte, out any) error {
-	req, err := http.NewRequestWithContext(ctx, method, c.server+path, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return fmt.Errorf("cannot reach the aop service at %s: %w", c.server, err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return err
+	var resp *http.Response
+	var data []byte
+	for waits := 0; ; waits++ {
+		req, err := http.NewRequestWithContext(ctx, method, c.server+path, bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+c.token)
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
+		}
+		resp, err = c.http.Do(req)
+		if err != nil {
+			return fmt.Errorf("cannot reach the aop service at %s: %w", c.server, err)
+		}
+		data, err = io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+		resp.Body.Close()
+		if err != nil {
+			return err
+		}
+		wait, limited := retryAfter(resp)
+		if !limited || waits == rateLimitWaits {
+			break
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
 	}
 	if resp.StatusCode >= 300 {
 		var e apiError
@@ -83,6 +105,19 @@ func (c *client) do(ctx context.Context, method, path, ctype string, body []byte
 		return nil
 	}
 	return json.Unmarshal(data, out)
+}
+
+// retryAfter reports whether an answer is the rate limit's 429, and how
+// long it asks to wait (1 s when it does not say; at most a minute).
+func retryAfter(resp *http.Response) (time.Duration, bool) {
+	if resp.StatusCode != http.StatusTooManyRequests {
+		return 0, false
+	}
+	secs, err := strconv.Atoi(resp.Header.Get("Retry-After"))
+	if err != nil || secs < 1 {
+		secs = 1
+	}
+	return min(time.Duration(secs)*time.Second, time.Minute), true
 }
 
 func (c *client) json(ctx context.Context, method, path string, in, out any) error {
