@@ -718,23 +718,11 @@ func (d *decoder) launch(n *yaml.Node, ctx string) (curves.Launch, bool) {
 	d.only(o, ctx, "start", "time_to_fit", "price", "units", "development", "go_to_market", "cannibalization", "old_price")
 	price, ok := d.required(o, ctx, "price")
 	l := curves.Launch{Price: price}
-	l.Ramp.Start = 1
-	if v := o.get("start"); !isNull(v) {
-		var good bool
-		l.Ramp.Start, good = d.integer(v, ctx, "start (a fiscal month)", -24, engine.MonthsPerYear)
-		ok = ok && good
-	}
+	ramp, good := d.ramp(n, o, ctx)
+	l.Ramp, ok = ramp, ok && good
 	if v := o.get("time_to_fit"); !isNull(v) {
 		f, good := d.float(v, ctx, "time_to_fit (months)")
 		l.Ramp.Delay, ok = f, ok && good && f >= 0
-	}
-	if u := o.get("units"); isNull(u) {
-		d.add(n.Line, ctx, "units is missing; give the monthly units' S-curve as {peak, midpoint, steepness}, {bass: {p, q, market}} or {gompertz: {a, b, c}}")
-		ok = false
-	} else if c, flow, good := d.curve(u, ctx+": units"); good {
-		l.Ramp.Curve, l.Ramp.Flow = c, flow
-	} else {
-		ok = false
 	}
 	for _, f := range []struct {
 		field string
@@ -935,6 +923,24 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// ramp decodes the start (a fiscal month, 1 when left out) and the units
+// curve of a launch or an expansion.
+func (d *decoder) ramp(n *yaml.Node, o *obj, ctx string) (curves.Ramp, bool) {
+	r := curves.Ramp{Start: 1}
+	ok := true
+	if v := o.get("start"); !isNull(v) {
+		r.Start, ok = d.integer(v, ctx, "start (a fiscal month)", -24, engine.MonthsPerYear)
+	}
+	u := o.get("units")
+	if isNull(u) {
+		d.add(n.Line, ctx, "units is missing; give the monthly units' S-curve as {peak, midpoint, steepness}, {bass: {p, q, market}} or {gompertz: {a, b, c}}")
+		return r, false
+	}
+	c, flow, good := d.curve(u, ctx+": units")
+	r.Curve, r.Flow = c, flow
+	return r, ok && good
+}
+
 // curve decodes a launch's units: a logistic run-rate ramp {peak,
 // midpoint, steepness}, a Bass diffusion {bass: {p, q, market}} (annual
 // coefficients; the month's units are its new adopters), or a Gompertz
@@ -1006,23 +1012,11 @@ func (d *decoder) expansion(n *yaml.Node, ctx string) (curves.Expansion, bool) {
 	d.only(o, ctx, "start", "price", "unit_cost", "units", "entry", "hires", "fx", "currency")
 	price, ok := d.required(o, ctx, "price")
 	e := curves.Expansion{Price: price}
-	e.Ramp.Start = 1
-	if v := o.get("start"); !isNull(v) {
-		var good bool
-		e.Ramp.Start, good = d.integer(v, ctx, "start (a fiscal month)", -24, engine.MonthsPerYear)
-		ok = ok && good
-	}
+	ramp, good := d.ramp(n, o, ctx)
+	e.Ramp, ok = ramp, ok && good
 	if v := o.get("unit_cost"); !isNull(v) {
 		uc, good := d.required(o, ctx, "unit_cost")
 		e.UnitCost, ok = uc, ok && good
-	}
-	if u := o.get("units"); isNull(u) {
-		d.add(n.Line, ctx, "units is missing; give the monthly units' S-curve")
-		ok = false
-	} else if c, flow, good := d.curve(u, ctx+": units"); good {
-		e.Ramp.Curve, e.Ramp.Flow = c, flow
-	} else {
-		ok = false
 	}
 	if v := o.get("entry"); !isNull(v) {
 		s, good := d.spend(v, ctx+": entry", -24)
