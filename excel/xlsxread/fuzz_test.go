@@ -97,11 +97,11 @@ func FuzzShift(f *testing.F) {
 	f.Add("SUM($A1:B$2)+'x''y'!C3+\"A1\"+T[[#This Row],[A]]+1:1+A:A", 3, -2)
 	f.Fuzz(func(t *testing.T, formula string, dr, dc int) {
 		dr, dc = dr%2000, dc%2000
-		_ = appendShifted(nil, formula, dr, dc)
+		_ = grid.AppendShifted(nil, formula, dr, dc)
 		if ref, n, ok := grid.ScanRef(formula); ok && n == len(formula) && formula[0] != '$' {
 			moved := ref.Offset(dr, dc)
 			if moved.Row >= 1 && moved.Row <= grid.MaxRows && moved.Col >= 1 && moved.Col <= grid.MaxCols {
-				back := string(appendShifted(nil, string(appendShifted(nil, formula, dr, dc)), -dr, -dc))
+				back := string(grid.AppendShifted(nil, string(grid.AppendShifted(nil, formula, dr, dc)), -dr, -dc))
 				if r2, err := grid.ParseRef(back); err != nil || r2 != ref {
 					t.Fatalf("%q moved by %d,%d and back is %q", formula, dr, dc, back)
 				}

@@ -207,7 +207,7 @@ func TestAppendShifted(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.formula, func(t *testing.T) {
-			assert.Equal(t, tt.want, string(appendShifted(nil, tt.formula, tt.dr, tt.dc)))
+			assert.Equal(t, tt.want, string(grid.AppendShifted(nil, tt.formula, tt.dr, tt.dc)))
 		})
 	}
 }

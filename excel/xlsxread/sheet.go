@@ -350,7 +350,7 @@ func (r *sheetReader) cell() error {
 		// A follower of a shared formula: translate the anchor's formula.
 		if m, ok := r.shared[si]; ok {
 			off := len(r.arena)
-			r.arena = appendShifted(r.arena, m.formula, at.Row-m.at.Row, at.Col-m.at.Col)
+			r.arena = grid.AppendShifted(r.arena, m.formula, at.Row-m.at.Row, at.Col-m.at.Col)
 			p.fOff, p.fEnd = int32(off), int32(len(r.arena))
 			if err := r.spend(len(r.arena) - off); err != nil {
 				return err
@@ -902,7 +902,7 @@ func (r *sheetReader) resolveFollowers() error {
 				return fail(TooLarge, r.s.part, "more than %d cells", r.maxCells)
 			}
 		}
-		r.ftmp = appendShifted(r.ftmp[:0], m.formula, f.at.Row-m.at.Row, f.at.Col-m.at.Col)
+		r.ftmp = grid.AppendShifted(r.ftmp[:0], m.formula, f.at.Row-m.at.Row, f.at.Col-m.at.Col)
 		if err := r.spend(len(r.ftmp)); err != nil {
 			return err
 		}

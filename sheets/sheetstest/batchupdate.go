@@ -1,6 +1,7 @@
 package sheetstest
 
 import (
+	"aop/engine/grid"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -465,7 +466,7 @@ func (b *batch) repeatCell(r *sheets.RepeatCellRequest) *reqError {
 			cell := src
 			if formula != "" && (i != area.R0 || j != area.C0) {
 				c := *src
-				c.UserEnteredValue = formulaValue(shiftFormula(formula, i-area.R0, j-area.C0))
+				c.UserEnteredValue = formulaValue(grid.ShiftFormula(formula, i-area.R0, j-area.C0))
 				cell = &c
 			}
 			putCell(sh, cellKey{i, j}, applyCellMask(sh.Cells[cellKey{i, j}], cell, m))
@@ -1024,110 +1025,4 @@ func (b *batch) deleteEmbeddedObject(r *sheets.DeleteEmbeddedObjectRequest) *req
 		}
 	}
 	return failf("No embedded object with id: %d", r.ObjectId)
-}
-
-// shiftFormula moves the relative cell references of a formula by rows
-// and columns, as repeatCell does when it copies a formula over a range:
-// =A1 copied one row down becomes =A2; $A$1 stays.
-func shiftFormula(f string, dr, dc int) string {
-	var b strings.Builder
-	inStr := false
-	for i := 0; i < len(f); {
-		ch := f[i]
-		if ch == '"' {
-			inStr = !inStr
-			b.WriteByte(ch)
-			i++
-			continue
-		}
-		if inStr || ch == '\'' {
-			if ch == '\'' && !inStr {
-				// a quoted sheet name: copy through its closing quote
-				_, n, ok := scanQuoted(f[i:])
-				if ok {
-					b.WriteString(f[i : i+n])
-					i += n
-					continue
-				}
-			}
-			b.WriteByte(ch)
-			i++
-			continue
-		}
-		if i > 0 && isNameByte(f[i-1]) {
-			b.WriteByte(ch)
-			i++
-			continue
-		}
-		n, out := shiftRef(f[i:], dr, dc)
-		if n > 0 {
-			b.WriteString(out)
-			i += n
-			continue
-		}
-		b.WriteByte(ch)
-		i++
-	}
-	return b.String()
-}
-
-func isNameByte(c byte) bool {
-	return c == '_' || c == '.' || '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'z'
-}
-
-// shiftRef reads a cell reference at the start of s ([$]COL[$]ROW, not
-// followed by a name character or "(") and returns its length and its
-// shifted text.
-func shiftRef(s string, dr, dc int) (int, string) {
-	i := 0
-	absCol := i < len(s) && s[i] == '$'
-	if absCol {
-		i++
-	}
-	c0 := i
-	col := 0
-	for i < len(s) && 'a' <= s[i]|0x20 && s[i]|0x20 <= 'z' && i-c0 < 4 {
-		col = col*26 + int(s[i]|0x20-'a'+1)
-		i++
-	}
-	if i == c0 || i-c0 > 3 {
-		return 0, ""
-	}
-	absRow := i < len(s) && s[i] == '$'
-	if absRow {
-		i++
-	}
-	r0 := i
-	row := 0
-	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
-		row = row*10 + int(s[i]-'0')
-		i++
-		if row > maxA1Row {
-			return 0, ""
-		}
-	}
-	if i == r0 || row == 0 {
-		return 0, ""
-	}
-	if i < len(s) && (isNameByte(s[i]) || s[i] == '(') {
-		return 0, ""
-	}
-	if !absCol {
-		col += dc
-	}
-	if !absRow {
-		row += dr
-	}
-	if col < 1 || row < 1 {
-		return i, "#REF!"
-	}
-	out := ""
-	if absCol {
-		out += "$"
-	}
-	out += colName(col - 1)
-	if absRow {
-		out += "$"
-	}
-	return i, out + fmt.Sprint(row)
 }

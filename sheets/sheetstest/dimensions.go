@@ -489,3 +489,9 @@ func (s *Server) BatchUpdateAs(email, spreadsheetID string, requests ...*sheets.
 	}
 	return nil
 }
+
+// isNameByte reports whether c may be part of a name or a number in a
+// formula.
+func isNameByte(c byte) bool {
+	return c == '_' || c == '.' || '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'z'
+}

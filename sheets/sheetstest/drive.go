@@ -692,31 +692,24 @@ func (p *queryParser) or() (*driveQuery, error) {
 	if p.depth > 50 {
 		return nil, fmt.Errorf("too deep")
 	}
-	left, err := p.and()
-	if err != nil {
-		return nil, err
-	}
-	for p.keyword("or") {
-		right, err := p.and()
-		if err != nil {
-			return nil, err
-		}
-		left = &driveQuery{op: "or", kids: []*driveQuery{left, right}}
-	}
-	return left, nil
+	return p.chain("or", p.and)
 }
 
-func (p *queryParser) and() (*driveQuery, error) {
-	left, err := p.term()
+func (p *queryParser) and() (*driveQuery, error) { return p.chain("and", p.term) }
+
+// chain parses operands from next joined by a keyword ("and", "or"), left
+// to right.
+func (p *queryParser) chain(keyword string, next func() (*driveQuery, error)) (*driveQuery, error) {
+	left, err := next()
 	if err != nil {
 		return nil, err
 	}
-	for p.keyword("and") {
-		right, err := p.term()
+	for p.keyword(keyword) {
+		right, err := next()
 		if err != nil {
 			return nil, err
 		}
-		left = &driveQuery{op: "and", kids: []*driveQuery{left, right}}
+		left = &driveQuery{op: keyword, kids: []*driveQuery{left, right}}
 	}
 	return left, nil
 }

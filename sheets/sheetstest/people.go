@@ -21,15 +21,12 @@ func (s *Server) EditAs(email, spreadsheetID, a1 string, values [][]any) error {
 	defer s.mu.Unlock()
 	c := &call{s: s, api: "sheets", method: "emulator.editAs", fileID: spreadsheetID,
 		user: identity{Email: email, Project: s.projectOf(email)}}
-	f, err := c.openSpreadsheet(true)
-	if err != nil {
+	if _, err := c.change(func(f *file, ss *spreadsheetState) *apiError {
+		_, err := c.writeValues(f, ss, a1, &sheets.ValueRange{Values: values}, writeOptions{userEntered: true, person: true})
+		return err
+	}); err != nil {
 		return err
 	}
-	ss := f.Sheet.clone()
-	if _, err := c.writeValues(f, ss, a1, &sheets.ValueRange{Values: values}, writeOptions{userEntered: true, person: true}); err != nil {
-		return err
-	}
-	c.commit(f, ss)
 	if s.opts.File != "" {
 		return s.saveLocked()
 	}

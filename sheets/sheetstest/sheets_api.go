@@ -130,6 +130,22 @@ func (c *call) openSpreadsheet(write bool) (*file, *apiError) {
 	return f, nil
 }
 
+// change opens the call's spreadsheet for writing and runs fn on a copy
+// of it, which it stores when fn succeeds: a request applies all of its
+// changes or none. It returns the file, holding the new state.
+func (c *call) change(fn func(f *file, ss *spreadsheetState) *apiError) (*file, *apiError) {
+	f, err := c.openSpreadsheet(true)
+	if err != nil {
+		return nil, err
+	}
+	ss := f.Sheet.clone()
+	if err := fn(f, ss); err != nil {
+		return nil, err
+	}
+	c.commit(f, ss)
+	return f, nil
+}
+
 // commit stores a changed copy of a spreadsheet.
 func (c *call) commit(f *file, ss *spreadsheetState) {
 	ss.touch()
@@ -327,40 +343,30 @@ func nextSheetTitle(ss *spreadsheetState) string {
 	}
 }
 
-func (s *Server) freshSheetID(ss *spreadsheetState) int64 {
+// freshID draws ids until one is not taken, as Sheets assigns the ids a
+// request leaves out.
+func (s *Server) freshID(taken func(int64) bool) int64 {
 	for {
-		id := s.st.newInt32()
-		if ss.sheetByID(id) == nil {
+		if id := s.st.newInt32(); !taken(id) {
 			return id
 		}
 	}
+}
+
+func (s *Server) freshSheetID(ss *spreadsheetState) int64 {
+	return s.freshID(func(id int64) bool { return ss.sheetByID(id) != nil })
 }
 
 func (s *Server) freshProtectedID(ss *spreadsheetState) int64 {
-	for {
-		id := s.st.newInt32()
-		if sh, _ := ss.protectedByID(id); sh == nil {
-			return id
-		}
-	}
+	return s.freshID(func(id int64) bool { sh, _ := ss.protectedByID(id); return sh != nil })
 }
 
 func (s *Server) freshMetadataID(ss *spreadsheetState) int64 {
-	for {
-		id := s.st.newInt32()
-		if ss.metadataByID(id) == nil {
-			return id
-		}
-	}
+	return s.freshID(func(id int64) bool { return ss.metadataByID(id) != nil })
 }
 
 func (s *Server) freshChartID(ss *spreadsheetState) int64 {
-	for {
-		id := s.st.newInt32()
-		if ss.chartByID(id) == nil && ss.sheetByID(id) == nil {
-			return id
-		}
-	}
+	return s.freshID(func(id int64) bool { return ss.chartByID(id) != nil || ss.sheetByID(id) != nil })
 }
 
 func (ss *spreadsheetState) metadataByID(id int64) *metadataEntry {

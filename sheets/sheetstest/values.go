@@ -264,20 +264,19 @@ func (c *call) valuesUpdate() (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := c.openSpreadsheet(true)
-	if err != nil {
-		return nil, err
-	}
 	rng := c.pathArgs[0]
-	if vr.Range != "" && !sameRange(f.Sheet, vr.Range, rng) {
-		return nil, invalidf("Requested range [%s] and range in the request body [%s] do not match.", rng, vr.Range)
-	}
-	ss := f.Sheet.clone()
-	resp, err := c.writeValues(f, ss, rng, &vr, writeOptions{userEntered: userEntered})
+	var resp *sheets.UpdateValuesResponse
+	f, err := c.change(func(f *file, ss *spreadsheetState) *apiError {
+		if vr.Range != "" && !sameRange(ss, vr.Range, rng) {
+			return invalidf("Requested range [%s] and range in the request body [%s] do not match.", rng, vr.Range)
+		}
+		var err *apiError
+		resp, err = c.writeValues(f, ss, rng, &vr, writeOptions{userEntered: userEntered})
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	c.commit(f, ss)
 	if c.query.Get("includeValuesInResponse") == "true" {
 		resp.UpdatedData = c.responseData(f, resp.UpdatedRange, c.query.Get("responseValueRenderOption"), c.query.Get("responseDateTimeRenderOption"))
 	}
@@ -308,32 +307,32 @@ func (c *call) valuesBatchUpdate() (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := c.openSpreadsheet(true)
+	out := &sheets.BatchUpdateValuesResponse{SpreadsheetId: c.fileID}
+	f, err := c.change(func(f *file, ss *spreadsheetState) *apiError {
+		touched := map[*sheetState]bool{}
+		for i, vr := range req.Data {
+			if vr.Range == "" {
+				return invalidf("Invalid data[%d]: No range specified.", i)
+			}
+			resp, err := c.writeValues(f, ss, vr.Range, vr, writeOptions{userEntered: userEntered})
+			if err != nil {
+				return err
+			}
+			out.Responses = append(out.Responses, resp)
+			out.TotalUpdatedCells += resp.UpdatedCells
+			out.TotalUpdatedRows += resp.UpdatedRows
+			out.TotalUpdatedColumns += resp.UpdatedColumns
+			if resp.UpdatedCells > 0 {
+				r, _ := resolveA1(ss, vr.Range, true)
+				touched[r.Sheet] = true
+			}
+		}
+		out.TotalUpdatedSheets = int64(len(touched))
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	ss := f.Sheet.clone()
-	out := &sheets.BatchUpdateValuesResponse{SpreadsheetId: f.ID}
-	touched := map[*sheetState]bool{}
-	for i, vr := range req.Data {
-		if vr.Range == "" {
-			return nil, invalidf("Invalid data[%d]: No range specified.", i)
-		}
-		resp, err := c.writeValues(f, ss, vr.Range, vr, writeOptions{userEntered: userEntered})
-		if err != nil {
-			return nil, err
-		}
-		out.Responses = append(out.Responses, resp)
-		out.TotalUpdatedCells += resp.UpdatedCells
-		out.TotalUpdatedRows += resp.UpdatedRows
-		out.TotalUpdatedColumns += resp.UpdatedColumns
-		if resp.UpdatedCells > 0 {
-			r, _ := resolveA1(ss, vr.Range, true)
-			touched[r.Sheet] = true
-		}
-	}
-	out.TotalUpdatedSheets = int64(len(touched))
-	c.commit(f, ss)
 	if req.IncludeValuesInResponse {
 		for _, resp := range out.Responses {
 			if resp.UpdatedCells > 0 {
@@ -353,37 +352,37 @@ func (c *call) valuesBatchUpdateByDataFilter() (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := c.openSpreadsheet(true)
+	out := &sheets.BatchUpdateValuesByDataFilterResponse{SpreadsheetId: c.fileID}
+	_, err = c.change(func(f *file, ss *spreadsheetState) *apiError {
+		for i, d := range req.Data {
+			if d.DataFilter == nil {
+				return invalidf("Invalid data[%d]: No data filter specified.", i)
+			}
+			rs, ferr := c.filterRanges(f, d.DataFilter)
+			if ferr != nil {
+				return invalidf("Invalid data[%d].dataFilter: %s", i, ferr.Message)
+			}
+			for _, r := range rs {
+				a1 := formatA1(r.Sheet.Props.Title, r.Rect)
+				vr := &sheets.ValueRange{MajorDimension: d.MajorDimension, Values: d.Values}
+				resp, err := c.writeValues(f, ss, a1, vr, writeOptions{userEntered: userEntered})
+				if err != nil {
+					return err
+				}
+				out.Responses = append(out.Responses, &sheets.UpdateValuesByDataFilterResponse{
+					DataFilter: d.DataFilter, UpdatedRange: resp.UpdatedRange,
+					UpdatedRows: resp.UpdatedRows, UpdatedColumns: resp.UpdatedColumns, UpdatedCells: resp.UpdatedCells,
+				})
+				out.TotalUpdatedCells += resp.UpdatedCells
+				out.TotalUpdatedRows += resp.UpdatedRows
+				out.TotalUpdatedColumns += resp.UpdatedColumns
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	ss := f.Sheet.clone()
-	out := &sheets.BatchUpdateValuesByDataFilterResponse{SpreadsheetId: f.ID}
-	for i, d := range req.Data {
-		if d.DataFilter == nil {
-			return nil, invalidf("Invalid data[%d]: No data filter specified.", i)
-		}
-		rs, ferr := c.filterRanges(f, d.DataFilter)
-		if ferr != nil {
-			return nil, invalidf("Invalid data[%d].dataFilter: %s", i, ferr.Message)
-		}
-		for _, r := range rs {
-			a1 := formatA1(r.Sheet.Props.Title, r.Rect)
-			vr := &sheets.ValueRange{MajorDimension: d.MajorDimension, Values: d.Values}
-			resp, err := c.writeValues(f, ss, a1, vr, writeOptions{userEntered: userEntered})
-			if err != nil {
-				return nil, err
-			}
-			out.Responses = append(out.Responses, &sheets.UpdateValuesByDataFilterResponse{
-				DataFilter: d.DataFilter, UpdatedRange: resp.UpdatedRange,
-				UpdatedRows: resp.UpdatedRows, UpdatedColumns: resp.UpdatedColumns, UpdatedCells: resp.UpdatedCells,
-			})
-			out.TotalUpdatedCells += resp.UpdatedCells
-			out.TotalUpdatedRows += resp.UpdatedRows
-			out.TotalUpdatedColumns += resp.UpdatedColumns
-		}
-	}
-	c.commit(f, ss)
 	return out, nil
 }
 
@@ -419,16 +418,14 @@ func (c *call) valuesClear() (any, *apiError) {
 	if err := c.decodeBody(&req); err != nil {
 		return nil, err
 	}
-	f, err := c.openSpreadsheet(true)
+	var cleared string
+	f, err := c.change(func(f *file, ss *spreadsheetState) (err *apiError) {
+		cleared, err = c.clearRange(f, ss, c.pathArgs[0])
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	ss := f.Sheet.clone()
-	cleared, err := c.clearRange(f, ss, c.pathArgs[0])
-	if err != nil {
-		return nil, err
-	}
-	c.commit(f, ss)
 	return &sheets.ClearValuesResponse{SpreadsheetId: f.ID, ClearedRange: cleared}, nil
 }
 
@@ -437,20 +434,19 @@ func (c *call) valuesBatchClear() (any, *apiError) {
 	if err := c.decodeBody(&req); err != nil {
 		return nil, err
 	}
-	f, err := c.openSpreadsheet(true)
-	if err != nil {
+	out := &sheets.BatchClearValuesResponse{SpreadsheetId: c.fileID}
+	if _, err := c.change(func(f *file, ss *spreadsheetState) *apiError {
+		for _, rng := range req.Ranges {
+			cleared, err := c.clearRange(f, ss, rng)
+			if err != nil {
+				return err
+			}
+			out.ClearedRanges = append(out.ClearedRanges, cleared)
+		}
+		return nil
+	}); err != nil {
 		return nil, err
 	}
-	ss := f.Sheet.clone()
-	out := &sheets.BatchClearValuesResponse{SpreadsheetId: f.ID}
-	for _, rng := range req.Ranges {
-		cleared, err := c.clearRange(f, ss, rng)
-		if err != nil {
-			return nil, err
-		}
-		out.ClearedRanges = append(out.ClearedRanges, cleared)
-	}
-	c.commit(f, ss)
 	return out, nil
 }
 
@@ -459,27 +455,26 @@ func (c *call) valuesBatchClearByDataFilter() (any, *apiError) {
 	if err := c.decodeBody(&req); err != nil {
 		return nil, err
 	}
-	f, err := c.openSpreadsheet(true)
-	if err != nil {
+	out := &sheets.BatchClearValuesByDataFilterResponse{SpreadsheetId: c.fileID}
+	if _, err := c.change(func(f *file, ss *spreadsheetState) *apiError {
+		for i, df := range req.DataFilters {
+			rs, ferr := c.filterRanges(f, df)
+			if ferr != nil {
+				return invalidf("Invalid dataFilters[%d]: %s", i, ferr.Message)
+			}
+			for _, r := range rs {
+				r.Sheet = ss.sheetByID(r.Sheet.Props.SheetId)
+				cleared, err := c.clearResolved(f, ss, r)
+				if err != nil {
+					return err
+				}
+				out.ClearedRanges = append(out.ClearedRanges, cleared)
+			}
+		}
+		return nil
+	}); err != nil {
 		return nil, err
 	}
-	ss := f.Sheet.clone()
-	out := &sheets.BatchClearValuesByDataFilterResponse{SpreadsheetId: f.ID}
-	for i, df := range req.DataFilters {
-		rs, ferr := c.filterRanges(f, df)
-		if ferr != nil {
-			return nil, invalidf("Invalid dataFilters[%d]: %s", i, ferr.Message)
-		}
-		for _, r := range rs {
-			r.Sheet = ss.sheetByID(r.Sheet.Props.SheetId)
-			cleared, err := c.clearResolved(f, ss, r)
-			if err != nil {
-				return nil, err
-			}
-			out.ClearedRanges = append(out.ClearedRanges, cleared)
-		}
-	}
-	c.commit(f, ss)
 	return out, nil
 }
 
@@ -494,58 +489,59 @@ func (c *call) valuesAppend() (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := c.openSpreadsheet(true)
-	if err != nil {
-		return nil, err
-	}
-	ss := f.Sheet.clone()
-	r, err := resolveA1(ss, c.pathArgs[0], true)
-	if err != nil {
-		return nil, err
-	}
-	sh := r.Sheet
-	last := -1
-	for k, cd := range sh.Cells {
-		if cd.UserEnteredValue != nil && k.Col >= r.Rect.C0 && k.Col < r.Rect.C1 && k.Row >= r.Rect.R0 {
-			last = max(last, k.Row)
+	var (
+		upd  *sheets.UpdateValuesResponse
+		last = -1
+		r    resolved
+	)
+	f, err := c.change(func(f *file, ss *spreadsheetState) *apiError {
+		var err *apiError
+		if r, err = resolveA1(ss, c.pathArgs[0], true); err != nil {
+			return err
 		}
-	}
-	tableEnd := max(last+1, r.Rect.R0)
-	rows := vr.Values
-	if vr.MajorDimension == "COLUMNS" {
-		rows = transpose(rows)
-	}
-	width := 0
-	for _, row := range rows {
-		width = max(width, len(row))
-	}
-	if c.query.Get("insertDataOption") == "INSERT_ROWS" && len(rows) > 0 && tableEnd < sh.rowCount() {
-		// New rows are inserted after the table instead of overwriting what
-		// follows it.
-		shift{sheet: sh, rows: true, at: tableEnd, n: len(rows)}.apply(ss)
-	}
-	if need := tableEnd + len(rows); need > sh.rowCount() {
-		gp := *sh.Props.GridProperties
-		gp.RowCount = int64(need)
-		sh.Props.GridProperties = &gp
-	}
-	if need := r.Rect.C0 + width; need > sh.colCount() {
-		gp := *sh.Props.GridProperties
-		gp.ColumnCount = int64(need)
-		sh.Props.GridProperties = &gp
-	}
-	if msg := ss.checkCellLimit(); msg != "" {
-		return nil, invalidf("%s", msg)
-	}
-	anchor := formatA1(sh.Props.Title, rect{tableEnd, r.Rect.C0, tableEnd + 1, r.Rect.C0 + 1})
-	upd, err := c.writeValues(f, ss, anchor, &sheets.ValueRange{Values: rows}, writeOptions{userEntered: userEntered})
+		sh := r.Sheet
+		for k, cd := range sh.Cells {
+			if cd.UserEnteredValue != nil && k.Col >= r.Rect.C0 && k.Col < r.Rect.C1 && k.Row >= r.Rect.R0 {
+				last = max(last, k.Row)
+			}
+		}
+		tableEnd := max(last+1, r.Rect.R0)
+		rows := vr.Values
+		if vr.MajorDimension == "COLUMNS" {
+			rows = transpose(rows)
+		}
+		width := 0
+		for _, row := range rows {
+			width = max(width, len(row))
+		}
+		if c.query.Get("insertDataOption") == "INSERT_ROWS" && len(rows) > 0 && tableEnd < sh.rowCount() {
+			// New rows are inserted after the table instead of overwriting what
+			// follows it.
+			shift{sheet: sh, rows: true, at: tableEnd, n: len(rows)}.apply(ss)
+		}
+		if need := tableEnd + len(rows); need > sh.rowCount() {
+			gp := *sh.Props.GridProperties
+			gp.RowCount = int64(need)
+			sh.Props.GridProperties = &gp
+		}
+		if need := r.Rect.C0 + width; need > sh.colCount() {
+			gp := *sh.Props.GridProperties
+			gp.ColumnCount = int64(need)
+			sh.Props.GridProperties = &gp
+		}
+		if msg := ss.checkCellLimit(); msg != "" {
+			return invalidf("%s", msg)
+		}
+		anchor := formatA1(sh.Props.Title, rect{tableEnd, r.Rect.C0, tableEnd + 1, r.Rect.C0 + 1})
+		upd, err = c.writeValues(f, ss, anchor, &sheets.ValueRange{Values: rows}, writeOptions{userEntered: userEntered})
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	c.commit(f, ss)
 	out := &sheets.AppendValuesResponse{SpreadsheetId: f.ID, Updates: upd}
 	if last >= 0 {
-		out.TableRange = formatA1(sh.Props.Title, rect{r.Rect.R0, r.Rect.C0, last + 1, r.Rect.C1})
+		out.TableRange = formatA1(r.Sheet.Props.Title, rect{r.Rect.R0, r.Rect.C0, last + 1, r.Rect.C1})
 	}
 	return out, nil
 }
