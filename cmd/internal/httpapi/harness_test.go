@@ -19,6 +19,7 @@ import (
 
 	"aop/cmd/internal/cyclefile"
 	"aop/cmd/internal/plan"
+	"aop/cmd/internal/servetest"
 	"aop/cmd/internal/store"
 	"aop/engine"
 	"aop/engine/grid"
@@ -269,30 +270,12 @@ func (q *fakeQueue) run(t testing.TB, svc *plan.Service) {
 }
 
 // syncBuffer collects log output from concurrent requests.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-// String is everything logged so far.
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
+type syncBuffer struct{ servetest.SyncBuffer }
 
 // records returns the log records that have a key with a value.
 func (b *syncBuffer) records(key, value string) []map[string]any {
-	b.mu.Lock()
-	defer b.mu.Unlock()
 	var out []map[string]any
-	for line := range strings.SplitSeq(b.b.String(), "\n") {
+	for line := range strings.SplitSeq(b.String(), "\n") {
 		var rec map[string]any
 		if json.Unmarshal([]byte(line), &rec) == nil && fmt.Sprint(rec[key]) == value {
 			out = append(out, rec)

@@ -59,7 +59,7 @@ type Server struct {
 	Admin    string // a finance-admin token
 	Viewer   string // a finance-viewer token
 	cmd      *exec.Cmd
-	log      *syncBuffer
+	log      *SyncBuffer
 	stopped  bool
 	database string
 }
@@ -105,19 +105,21 @@ func StartOn(tb testing.TB, database, extra string) *Server {
 	return s
 }
 
-// syncBuffer collects the server's log from its pipes.
-type syncBuffer struct {
+// SyncBuffer collects log output written from several goroutines (a
+// server's pipes, concurrent requests).
+type SyncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
+func (b *SyncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.Write(p)
 }
 
-func (b *syncBuffer) String() string {
+// String is everything written so far.
+func (b *SyncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
@@ -129,7 +131,7 @@ func (s *Server) Log() string { return s.log.String() }
 // Restart starts the server process and waits until it is ready.
 func (s *Server) Restart() {
 	s.tb.Helper()
-	s.log = &syncBuffer{}
+	s.log = &SyncBuffer{}
 	s.cmd = exec.Command(s.Bin, "serve", "--config", s.Config)
 	s.cmd.Env = s.env()
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log

@@ -914,36 +914,38 @@ func textFunc(f func(string) string) func(c *ctx, args []node) val {
 // spaces inside to one, as TRIM does.
 func trimSpaces(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-func fnLeft(c *ctx, args []node) val {
+// textAndCount reads LEFT's and RIGHT's arguments: a text and a count of
+// characters (1 when left out, never negative).
+func (c *ctx) textAndCount(args []node) ([]rune, int, val) {
 	s, e := c.textArg(args[0])
 	if e.isErr() {
-		return e
+		return nil, 0, e
 	}
 	n, e := c.optInt(args, 1, 1)
 	if e.isErr() {
-		return e
+		return nil, 0, e
 	}
 	if n < 0 {
-		return errv(errValue)
+		return nil, 0, errv(errValue)
 	}
 	r := []rune(s)
-	return str(string(r[:min(n, len(r))]))
+	return r, min(n, len(r)), empty
+}
+
+func fnLeft(c *ctx, args []node) val {
+	r, n, e := c.textAndCount(args)
+	if e.isErr() {
+		return e
+	}
+	return str(string(r[:n]))
 }
 
 func fnRight(c *ctx, args []node) val {
-	s, e := c.textArg(args[0])
+	r, n, e := c.textAndCount(args)
 	if e.isErr() {
 		return e
 	}
-	n, e := c.optInt(args, 1, 1)
-	if e.isErr() {
-		return e
-	}
-	if n < 0 {
-		return errv(errValue)
-	}
-	r := []rune(s)
-	return str(string(r[len(r)-min(n, len(r)):]))
+	return str(string(r[len(r)-n:]))
 }
 
 func fnMid(c *ctx, args []node) val {

@@ -425,31 +425,40 @@ func scanRow(s string) (int, int, bool) {
 }
 
 func (p *parser) quotedSheetRef() (node, error) {
-	start := p.pos
-	p.pos++
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(p.src[p.pos:], '\'')
-		if i < 0 {
-			p.pos = start
-			return nil, p.fail("unterminated sheet name")
-		}
-		b.WriteString(p.src[p.pos : p.pos+i])
-		p.pos += i + 1
-		if p.peek() != '\'' {
-			break
-		}
-		b.WriteByte('\'')
-		p.pos++
+	name, err := p.quoted('\'', "sheet name")
+	if err != nil {
+		return nil, err
 	}
 	if p.peek() != '!' {
 		return nil, p.fail("missing ! after sheet name")
 	}
 	p.pos++
-	if b.Len() == 0 {
+	if name == "" {
 		return nil, p.fail("empty sheet name")
 	}
-	return p.sheetRef(b.String())
+	return p.sheetRef(name)
+}
+
+// quoted reads text between quote characters q at the parser's position,
+// a doubled q standing for one.
+func (p *parser) quoted(q byte, what string) (string, error) {
+	start := p.pos
+	p.pos++
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(p.src[p.pos:], q)
+		if i < 0 {
+			p.pos = start
+			return "", p.fail("unterminated " + what)
+		}
+		b.WriteString(p.src[p.pos : p.pos+i])
+		p.pos += i + 1
+		if p.peek() != q {
+			return b.String(), nil
+		}
+		b.WriteByte(q)
+		p.pos++
+	}
 }
 
 func (p *parser) sheetRef(sheet string) (node, error) {
@@ -462,23 +471,11 @@ func (p *parser) sheetRef(sheet string) (node, error) {
 }
 
 func (p *parser) stringLit() (node, error) {
-	start := p.pos
-	p.pos++
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(p.src[p.pos:], '"')
-		if i < 0 {
-			p.pos = start
-			return nil, p.fail("unterminated string")
-		}
-		b.WriteString(p.src[p.pos : p.pos+i])
-		p.pos += i + 1
-		if p.peek() != '"' {
-			return &strNode{s: b.String()}, nil
-		}
-		b.WriteByte('"')
-		p.pos++
+	text, err := p.quoted('"', "string")
+	if err != nil {
+		return nil, err
 	}
+	return &strNode{s: text}, nil
 }
 
 func (p *parser) errorLit() (node, error) {
