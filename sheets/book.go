@@ -76,9 +76,10 @@ func (c *Client) copyTemplate(ctx context.Context, name string) (string, error) 
 		return "", errors.New("sheets: no master template spreadsheet is configured")
 	}
 	var id string
-	var lost bool
+	// Drive copies are not idempotent: whatever made an attempt fail, the
+	// retry first looks for a copy that was made.
 	err := c.call(ctx, Drive, func(ctx context.Context, again bool) error {
-		if again && lost {
+		if again {
 			found, err := c.find(ctx, name)
 			if err != nil {
 				return err
@@ -94,9 +95,6 @@ func (c *Client) copyTemplate(ctx context.Context, name string) (string, error) 
 		}
 		got, err := c.drive.Files.Copy(c.tmpl, f).SupportsAllDrives(true).Fields("id").Context(ctx).Do()
 		if err != nil {
-			// Drive copies are not idempotent: whatever the failure, the
-			// retry first looks for a copy that was made.
-			lost = true
 			return err
 		}
 		id = got.Id

@@ -136,11 +136,7 @@ func readSheet(s *grid.Sheet, sh *sheetsv4.Sheet) error {
 		for ri, row := range d.RowData {
 			for ci, cd := range row.Values {
 				at := grid.R(int(d.StartRow)+ri+1, int(d.StartColumn)+ci+1)
-				cell, err := readCell(cd)
-				if err != nil {
-					return fmt.Errorf("%s: %w", at, err)
-				}
-				if !cell.IsZero() {
+				if cell := readCell(cd); !cell.IsZero() {
 					s.Set(at, cell)
 				}
 				if cd.DataValidation != nil {
@@ -209,7 +205,8 @@ type validationCells struct {
 	cells []grid.Ref
 }
 
-// cover joins cells (in row-major order) into rectangles.
+// cover joins cells (in row-major order) into rectangles: runs of a row,
+// then equal runs of consecutive rows.
 func cover(cells []grid.Ref) []grid.Range {
 	var runs []grid.Range
 	for _, at := range cells {
@@ -231,7 +228,7 @@ func fromGridRange(r *sheetsv4.GridRange) grid.Range {
 	return grid.Rect(int(r.StartRowIndex)+1, int(r.StartColumnIndex)+1, int(r.EndRowIndex), int(r.EndColumnIndex))
 }
 
-func readCell(cd *sheetsv4.CellData) (grid.Cell, error) {
+func readCell(cd *sheetsv4.CellData) grid.Cell {
 	var c grid.Cell
 	if uv := cd.UserEnteredValue; uv != nil && uv.FormulaValue != nil {
 		c.Formula = strings.TrimPrefix(*uv.FormulaValue, "=")
@@ -245,7 +242,7 @@ func readCell(cd *sheetsv4.CellData) (grid.Cell, error) {
 			c.Style = &st
 		}
 	}
-	return c, nil
+	return c
 }
 
 // fromExtended is a Sheets value as a grid value. Numbers keep the

@@ -442,21 +442,15 @@ func (r *renderer) protect(s *grid.Sheet, id int64) {
 	r.add(&sheetsv4.Request{AddProtectedRange: &sheetsv4.AddProtectedRangeRequest{ProtectedRange: pr}})
 }
 
-// unlockedRanges covers a sheet's unlocked cells with rectangles: runs of
-// a row, then equal runs of consecutive rows joined.
+// unlockedRanges covers a sheet's unlocked cells with rectangles.
 func unlockedRanges(s *grid.Sheet) []grid.Range {
-	var runs []grid.Range
+	var open []grid.Ref
 	for at, c := range s.All() {
-		if c.Style == nil || !c.Style.Unlocked {
-			continue
+		if c.Style != nil && c.Style.Unlocked {
+			open = append(open, at)
 		}
-		if n := len(runs); n > 0 && runs[n-1].To.Row == at.Row && runs[n-1].To.Col == at.Col-1 {
-			runs[n-1].To.Col = at.Col
-			continue
-		}
-		runs = append(runs, grid.Range{From: at, To: at})
 	}
-	return joinRows(runs)
+	return cover(open)
 }
 
 // joinRows merges runs (in row-major order) that span the same columns in

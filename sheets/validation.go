@@ -153,7 +153,6 @@ func comparison(x string, v grid.Validation) string {
 
 var (
 	wholeRule  = regexp.MustCompile(`^=AND\(ISNUMBER\(([A-Z]+[0-9]+)\),([A-Z]+[0-9]+)=INT\(([A-Z]+[0-9]+)\),(.*)\)$`)
-	lengthRule = regexp.MustCompile(`^=(.*)$`)
 	between    = regexp.MustCompile(`^AND\((.+)>=(.+),(.+)<=(.+)\)$`)
 	notBetween = regexp.MustCompile(`^OR\((.+)<(.+),(.+)>(.+)\)$`)
 	compare    = regexp.MustCompile(`^(.+?)(<>|>=|<=|=|>|<)(.+)$`)
@@ -203,9 +202,9 @@ func readValidation(rule *sheetsv4.DataValidationRule) grid.Validation {
 			v.Operator, v.Formula1, v.Formula2 = readComparison(m[4])
 			break
 		}
-		if m := lengthRule.FindStringSubmatch(f); m != nil && strings.Contains(m[1], "LEN(") {
+		if strings.Contains(f, "LEN(") {
 			v.Type = grid.ValidateTextLength
-			v.Operator, v.Formula1, v.Formula2 = readComparison(m[1])
+			v.Operator, v.Formula1, v.Formula2 = readComparison(strings.TrimPrefix(f, "="))
 			break
 		}
 		v.Type, v.Formula1 = grid.ValidateAny, bound(0)
