@@ -104,24 +104,54 @@ func (t *Department) financeOutlook(wb *grid.Workbook, o *Outlook, st summarySty
 	}
 }
 
-// financeDrivers writes the driver check: per department, the bookings its
-// drivers imply, the revenue it typed and the gap, by month and for the
-// months the year's pipeline reaches.
-func (t *Department) financeDrivers(wb *grid.Workbook, gaps []model.DriverGap, st summaryStyles) {
-	c := t.cycle
-	s := wb.AddSheet(financeDrivers)
+// monthTable starts a tab of lines by month: its title, a note, and the
+// headers (first, Line, the months, the year), frozen above the lines.
+func (t *Department) monthTable(wb *grid.Workbook, name string, st summaryStyles, first, title, note string) *sheetWriter {
+	s := wb.AddSheet(name)
 	s.ColWidths = map[int]float64{1: 30, 2: 12}
 	for col := 3; col <= 3+engine.MonthsPerYear; col++ {
 		s.ColWidths[col] = 14
 	}
 	w := &sheetWriter{s: s, row: 1}
-	w.cell(1, grid.Str(fmt.Sprintf("Driver check · %s (%s): the revenue each department's sales drivers imply against the revenue it typed", c.Year.Name(), c.Currency)), st.title)
+	w.cell(1, grid.Str(title), st.title)
 	w.row++
-	w.cell(1, grid.Str("Implied: the pipeline created in a month, won at that month's win rate and deal size, closes a sales cycle later. "+
-		"The year column compares the months the year's pipeline reaches; a gap above zero means the drivers carry more than the plan asks for."), st.note)
+	w.cell(1, grid.Str(note), st.note)
 	w.row += 2
-	w.headers(st.header, append([]string{"Department"}, t.monthHeaders("Line")...)...)
+	w.headers(st.header, append([]string{first}, t.monthHeaders("Line")...)...)
 	s.Freeze = grid.R(w.row, 3)
+	return w
+}
+
+// monthLine writes one line of a month table: the group's label on its
+// first line only, the line's name, its months and the year's figure
+// (bold lines are totals).
+func (w *sheetWriter) monthLine(st summaryStyles, label string, first bool, name string, months []decimal.Decimal, year decimal.Decimal, bold bool) {
+	money, lstyle := st.money, st.label
+	if bold {
+		money, lstyle = st.moneyBold, st.bold
+	}
+	if first {
+		w.cell(1, grid.Str(label), lstyle)
+	} else {
+		w.cell(1, grid.Value{}, lstyle)
+	}
+	w.cell(2, grid.Str(name), lstyle)
+	for i, m := range months {
+		w.money(3+i, m, money)
+	}
+	w.money(3+len(months), year, st.moneyBold)
+	w.row++
+}
+
+// financeDrivers writes the driver check: per department, the bookings its
+// drivers imply, the revenue it typed and the gap, by month and for the
+// months the year's pipeline reaches.
+func (t *Department) financeDrivers(wb *grid.Workbook, gaps []model.DriverGap, st summaryStyles) {
+	c := t.cycle
+	w := t.monthTable(wb, financeDrivers, st, "Department",
+		fmt.Sprintf("Driver check · %s (%s): the revenue each department's sales drivers imply against the revenue it typed", c.Year.Name(), c.Currency),
+		"Implied: the pipeline created in a month, won at that month's win rate and deal size, closes a sales cycle later. "+
+			"The year column compares the months the year's pipeline reaches; a gap above zero means the drivers carry more than the plan asks for.")
 	for _, g := range gaps {
 		name := g.Department
 		if d, ok := c.Department(g.Department); ok {
@@ -138,21 +168,7 @@ func (t *Department) financeDrivers(wb *grid.Workbook, gaps []model.DriverGap, s
 			months [engine.MonthsPerYear]decimal.Decimal
 			year   decimal.Decimal
 		}{{"Implied", g.Implied, g.ImpliedYear}, {"Typed", g.Typed, g.TypedYear}, {"Gap", gap, g.Gap}} {
-			lstyle, money := st.label, st.money
-			if j == 2 {
-				lstyle, money = st.bold, st.moneyBold
-			}
-			if j == 0 {
-				w.cell(1, grid.Str(name), lstyle)
-			} else {
-				w.cell(1, grid.Value{}, lstyle)
-			}
-			w.cell(2, grid.Str(line.label), lstyle)
-			for i, m := range line.months {
-				w.money(3+i, m, money)
-			}
-			w.money(3+engine.MonthsPerYear, line.year, st.moneyBold)
-			w.row++
+			w.monthLine(st, name, j == 0, line.label, line.months[:], line.year, j == 2)
 		}
 	}
 }
@@ -542,36 +558,13 @@ func round(x float64, places int32) float64 {
 // month, and the totals of all of them.
 func (t *Department) financeInitiatives(wb *grid.Workbook, ins []Initiative, st summaryStyles) {
 	c := t.cycle
-	s := wb.AddSheet(financeInitiatives)
-	s.ColWidths = map[int]float64{1: 30, 2: 12}
-	for col := 3; col <= 3+engine.MonthsPerYear; col++ {
-		s.ColWidths[col] = 14
-	}
-	w := &sheetWriter{s: s, row: 1}
-	w.cell(1, grid.Str(fmt.Sprintf("Strategic initiatives · %s (%s): revenue, costs and net by month", c.Year.Name(), c.Currency)), st.title)
-	w.row++
-	w.cell(1, grid.Str("From each initiative's model (a launch on its adoption curve, an acquisition from its close). The plan includes them; a playbook that pauses an initiative takes its lines out from that month. Net = revenue − costs."), st.note)
-	w.row += 2
-	w.headers(st.header, append([]string{"Initiative"}, t.monthHeaders("Line")...)...)
-	s.Freeze = grid.R(w.row, 3)
+	w := t.monthTable(wb, financeInitiatives, st, "Initiative",
+		fmt.Sprintf("Strategic initiatives · %s (%s): revenue, costs and net by month", c.Year.Name(), c.Currency),
+		"From each initiative's model (a launch on its adoption curve, an acquisition from its close). The plan includes them; a playbook that pauses an initiative takes its lines out from that month. Net = revenue − costs.")
 	var total [3][engine.MonthsPerYear]decimal.Decimal
 	lines := func(label string, l [3][engine.MonthsPerYear]decimal.Decimal, bold bool) {
 		for j, name := range []string{"Revenue", "Costs", "Net"} {
-			money, lstyle := st.money, st.label
-			if bold || j == 2 {
-				money, lstyle = st.moneyBold, st.bold
-			}
-			if j == 0 {
-				w.cell(1, grid.Str(label), lstyle)
-			} else {
-				w.cell(1, grid.Value{}, lstyle)
-			}
-			w.cell(2, grid.Str(name), lstyle)
-			for i, m := range l[j] {
-				w.money(3+i, m, money)
-			}
-			w.money(3+engine.MonthsPerYear, engine.Sum(l[j][:]...), st.moneyBold)
-			w.row++
+			w.monthLine(st, label, j == 0, name, l[j][:], engine.Sum(l[j][:]...), bold || j == 2)
 		}
 	}
 	for _, in := range ins {

@@ -863,21 +863,7 @@ func (d *decoder) ledger(i int, n *yaml.Node) *ledgerSpec {
 	l.departments = d.valueMap(o.get("departments"), ctx, "departments")
 	l.accounts = d.valueMap(o.get("accounts"), ctx, "accounts")
 	if m := o.get("missing"); m != nil {
-		l.missing = nil
-		for _, it := range d.list(m, ctx, "missing") {
-			if !d.plain(it, ctx) {
-				continue
-			}
-			if it.Kind != yaml.ScalarNode {
-				d.add(it.Line, ctx, "missing must list text values, not %s", describe(it))
-				continue
-			}
-			v := it.Value
-			if isNull(it) {
-				v = ""
-			}
-			l.missing = append(l.missing, strings.TrimSpace(v))
-		}
+		l.missing = d.missingValues(m, ctx)
 	}
 	if s := o.get("sign"); !isNull(s) {
 		if v, good := d.integer(s, ctx, "sign", -1, 1); good && v != 0 {
