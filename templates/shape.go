@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"slices"
 	"sync"
 
 	"aop/engine/grid"
@@ -21,6 +22,28 @@ type shape struct {
 type shapes struct {
 	mu sync.Mutex
 	m  map[bool]*shape
+}
+
+// Sheets lists the sheets of a department's workbook in order, the
+// identity sheet left out.
+func (t *Department) Sheets(dept string) ([]string, error) {
+	sh, err := t.shapeFor(dept)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(sh.sheets), nil
+}
+
+// HarvestSheets lists the sheets a harvest of a department's workbook
+// reads, in the workbook's order, the identity sheet last: what a reader
+// that fetches sheets by name (Google Sheets) asks for.
+func (t *Department) HarvestSheets(dept string) ([]string, error) {
+	all, err := t.Sheets(dept)
+	if err != nil {
+		return nil, err
+	}
+	names := slices.DeleteFunc(all, func(name string) bool { return !t.Harvests(name) })
+	return append(names, t.spec.Sheets.Identity), nil
 }
 
 // shapeFor returns the shape of a department's workbook, rendering one

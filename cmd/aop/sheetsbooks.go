@@ -116,15 +116,13 @@ func (g *sheetsBooks) Check(ctx context.Context, c *engine.Cycle, w plan.Workboo
 }
 
 func (g *sheetsBooks) Fetch(ctx context.Context, c *engine.Cycle, w plan.Workbook, id string) ([]byte, error) {
-	wb, t, err := g.workbook(c, w)
+	h, err := g.books.harvester(c)
 	if err != nil {
 		return nil, err
 	}
-	var names []string
-	for _, s := range wb.Sheets {
-		if t.Harvests(s.Name) {
-			names = append(names, s.Name)
-		}
+	names, err := h.Template.HarvestSheets(w.Department)
+	if err != nil {
+		return nil, err
 	}
 	return g.client.Harvest(ctx, id, names)
 }
@@ -140,8 +138,8 @@ func (g *sheetsBooks) WriteSummary(ctx context.Context, c *engine.Cycle, k *engi
 	}
 	// The tab goes after the instructions, as in an .xlsx workbook.
 	index := 0
-	if wb, err := h.Template.Render(dept); err == nil {
-		index = slices.IndexFunc(wb.Sheets, func(s *grid.Sheet) bool { return s.Name == h.Template.Spec().Sheets.Instructions }) + 1
+	if names, err := h.Template.Sheets(dept); err == nil {
+		index = slices.Index(names, h.Template.Spec().Sheets.Instructions) + 1
 	}
 	return g.client.WriteTab(ctx, id, sheets.Tab{ID: summaryTabID, Sheet: sheet, Index: index}, create)
 }
