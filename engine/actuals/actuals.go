@@ -296,3 +296,25 @@ func (s *Set) sum(department, account string) decimal.Decimal {
 	}
 	return t
 }
+
+// Accounts lists the accounts a department booked in the months of a
+// fiscal year, sorted.
+func (b *Book) Accounts(year int, department string) []string {
+	seen := map[string]bool{}
+	for p, s := range b.sets {
+		if p.Year != year || p.Yearly() {
+			continue
+		}
+		for _, a := range s.Amounts {
+			if a.Department == department {
+				seen[a.Account] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for a := range seen {
+		out = append(out, a)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,7 +1,9 @@
 package scenario
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"aop/engine"
@@ -256,4 +258,38 @@ func (p *Plan) walk(triggers []Trigger, in Inputs, out Outputs) (Outputs, []Firi
 		})
 		start = month
 	}
+}
+
+// Watch evaluates triggers on what happened rather than on a projection:
+// actual holds the months closed so far (the first months of each series;
+// later months are not read), plan the plan the triggers compare with.
+// Each trigger fires at most once, in the first closed month its condition
+// has held for its persistence; nothing is re-projected, and the firing's
+// actions are the months its playbook would take effect in, over a horizon
+// of horizon months. Firings come in month order, ties in the triggers'
+// order. A trigger whose series is missing from actual or plan does not
+// fire.
+func Watch(triggers []Trigger, actual, plan Outputs, closed, horizon int) []Firing {
+	var firings []Firing
+	for _, t := range triggers {
+		if _, ok := actual.Get(t.Department, t.Metric); !ok {
+			continue
+		}
+		if _, ok := plan.Get(t.Department, t.Metric); !ok {
+			continue
+		}
+		for m := 1; m <= closed; m++ {
+			ok, v := t.firesIn(actual, plan, m)
+			if !ok {
+				continue
+			}
+			response := engine.Period(m + t.Lag)
+			_, taken := t.Playbook.schedule(response, horizon)
+			firings = append(firings, Firing{Trigger: t.Name, Playbook: t.Playbook.Name, Condition: t.String(),
+				Month: engine.Period(m), Value: v, Response: response, Actions: taken})
+			break
+		}
+	}
+	slices.SortStableFunc(firings, func(a, b Firing) int { return cmp.Compare(a.Month, b.Month) })
+	return firings
 }

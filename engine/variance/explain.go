@@ -95,11 +95,8 @@ func Shapley(before, after []decimal.Decimal) ([]decimal.Decimal, error) {
 	if n != len(after) {
 		return nil, fmt.Errorf("variance: %d factors before, %d after", n, len(after))
 	}
-	if n == 0 || n > 10 {
-		return nil, fmt.Errorf("variance: Shapley needs 1 to 10 factors, got %d", n)
-	}
 	// value(S) is the product with the factors in S at their after values.
-	value := func(set uint) decimal.Decimal {
+	return ShapleyOf(n, func(set uint) decimal.Decimal {
 		v := decimal.NewFromInt(1)
 		for i := range n {
 			if set&(1<<i) != 0 {
@@ -109,6 +106,21 @@ func Shapley(before, after []decimal.Decimal) ([]decimal.Decimal, error) {
 			}
 		}
 		return v
+	})
+}
+
+// ShapleyOf attributes value(all) − value(none) to n factors, where
+// value(set) is the outcome with the factors whose bits are in set at
+// their new values and the others at their old ones: any model, not only
+// a product. value is called once for each of the 2ⁿ sets. Up to 10
+// factors.
+func ShapleyOf(n int, value func(set uint) decimal.Decimal) ([]decimal.Decimal, error) {
+	if n == 0 || n > 10 {
+		return nil, fmt.Errorf("variance: Shapley needs 1 to 10 factors, got %d", n)
+	}
+	values := make([]decimal.Decimal, 1<<n)
+	for set := range values {
+		values[set] = value(uint(set))
 	}
 	fact := make([]int64, n+1)
 	fact[0] = 1
@@ -125,7 +137,7 @@ func Shapley(before, after []decimal.Decimal) ([]decimal.Decimal, error) {
 			}
 			k := popcount(set)
 			w := decimal.NewFromInt(fact[k] * fact[n-k-1])
-			sum = sum.Add(value(set | 1<<i).Sub(value(set)).Mul(w))
+			sum = sum.Add(values[set|1<<i].Sub(values[set]).Mul(w))
 		}
 		effects[i] = sum.DivRound(total, divPrecision)
 	}
