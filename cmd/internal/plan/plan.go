@@ -245,3 +245,42 @@ type Consolidation struct {
 	At      time.Time  `json:"at"`
 	Done    *time.Time `json:"done_at,omitempty"`
 }
+
+// ActualsImport is one period's actuals as an import brought them, kept
+// for good: a later import of the period replaces it as the current one
+// and leaves it in the history.
+type ActualsImport struct {
+	ID     int64  `json:"id"`
+	Cycle  string `json:"cycle"`
+	Period string `json:"period"` // "FY2027-P03", or "FY2022" for a year
+	// Set is the JSON of the period's engine/actuals.Set.
+	Set json.RawMessage `json:"-"`
+	// Source is the blob of the file it came from, stored before it was
+	// read; Filename its name as sent.
+	Source   string     `json:"source"`
+	Filename string     `json:"filename"`
+	By       string     `json:"by"`
+	At       time.Time  `json:"at"`
+	Replaced *time.Time `json:"replaced_at,omitempty"`
+}
+
+// CloseRun is one monthly close of a cycle: the review of a state of its
+// actuals (Digest) and what it wrote. A close runs once per state: the
+// schedule finding the same actuals again writes nothing.
+type CloseRun struct {
+	ID     int64  `json:"id"`
+	Cycle  string `json:"cycle"`
+	Period string `json:"period"` // the last closed month
+	// Digest is the SHA-256 of the current actuals it reviewed.
+	Digest string `json:"digest"`
+	// Round is the round whose plans it compared with.
+	Round int64  `json:"round"`
+	State string `json:"state"` // running, done, failed
+	// Report is the JSON of the engine/review.Report.
+	Report json.RawMessage `json:"report,omitempty"`
+	// Summary is the blob of the finance close workbook.
+	Summary string     `json:"summary,omitempty"`
+	Error   string     `json:"error,omitempty"`
+	At      time.Time  `json:"at"`
+	Done    *time.Time `json:"done_at,omitempty"`
+}

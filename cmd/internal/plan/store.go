@@ -87,6 +87,27 @@ type Tx interface {
 	Consolidation(ctx context.Context, id int64) (Consolidation, error)
 	// Consolidations lists a round's runs, newest first, results left out.
 	Consolidations(ctx context.Context, round int64) ([]Consolidation, error)
+
+	// AddActuals stores a period's import as the current one, marking the
+	// one it replaces (if any) replaced at a.At, and sets its ID.
+	AddActuals(ctx context.Context, a *ActualsImport) error
+	// Actuals lists a cycle's current imports by period, sets included;
+	// with history, the replaced ones too (newest first within a period).
+	Actuals(ctx context.Context, cycle string, history bool) ([]ActualsImport, error)
+
+	// AddCloseRun stores a close and sets its ID, unless the cycle has a
+	// close of the same digest: AddCloseRun then fills c with that one and
+	// returns false.
+	AddCloseRun(ctx context.Context, c *CloseRun) (bool, error)
+	UpdateCloseRun(ctx context.Context, c CloseRun) error
+	CloseRun(ctx context.Context, id int64) (CloseRun, error)
+	// CloseRuns lists a cycle's closes, newest first, reports left out.
+	CloseRuns(ctx context.Context, cycle string) ([]CloseRun, error)
+
+	// LastRun returns when a schedule last ran (false if never), and
+	// SetLastRun records it.
+	LastRun(ctx context.Context, schedule string) (time.Time, bool, error)
+	SetLastRun(ctx context.Context, schedule string, at time.Time) error
 }
 
 // Queue runs jobs durably: an enqueued job survives a crash and runs at

@@ -172,3 +172,50 @@ func (s *Store) Consolidation(ctx context.Context, id int64) (plan.Consolidation
 func (s *Store) Consolidations(ctx context.Context, round int64) ([]plan.Consolidation, error) {
 	return get(ctx, s, func(t *tx) ([]plan.Consolidation, error) { return t.Consolidations(ctx, round) })
 }
+
+// AddActuals stores a period's import as the current one.
+func (s *Store) AddActuals(ctx context.Context, a *plan.ActualsImport) error {
+	return s.do(ctx, func(t *tx) error { return t.AddActuals(ctx, a) })
+}
+
+// Actuals lists a cycle's current imports (with history, all of them).
+func (s *Store) Actuals(ctx context.Context, cycle string, history bool) ([]plan.ActualsImport, error) {
+	return get(ctx, s, func(t *tx) ([]plan.ActualsImport, error) { return t.Actuals(ctx, cycle, history) })
+}
+
+// AddCloseRun stores a close unless one of the same digest exists.
+func (s *Store) AddCloseRun(ctx context.Context, c *plan.CloseRun) (bool, error) {
+	return get(ctx, s, func(t *tx) (bool, error) { return t.AddCloseRun(ctx, c) })
+}
+
+// UpdateCloseRun stores the outcome of a close.
+func (s *Store) UpdateCloseRun(ctx context.Context, c plan.CloseRun) error {
+	return s.do(ctx, func(t *tx) error { return t.UpdateCloseRun(ctx, c) })
+}
+
+// CloseRun returns a close with its report.
+func (s *Store) CloseRun(ctx context.Context, id int64) (plan.CloseRun, error) {
+	return get(ctx, s, func(t *tx) (plan.CloseRun, error) { return t.CloseRun(ctx, id) })
+}
+
+// CloseRuns lists a cycle's closes, newest first.
+func (s *Store) CloseRuns(ctx context.Context, cycle string) ([]plan.CloseRun, error) {
+	return get(ctx, s, func(t *tx) ([]plan.CloseRun, error) { return t.CloseRuns(ctx, cycle) })
+}
+
+// LastRun returns when a schedule last ran.
+func (s *Store) LastRun(ctx context.Context, schedule string) (time.Time, bool, error) {
+	var at time.Time
+	var found bool
+	err := s.do(ctx, func(t *tx) error {
+		var err error
+		at, found, err = t.LastRun(ctx, schedule)
+		return err
+	})
+	return at, found, err
+}
+
+// SetLastRun records when a schedule last ran.
+func (s *Store) SetLastRun(ctx context.Context, schedule string, at time.Time) error {
+	return s.do(ctx, func(t *tx) error { return t.SetLastRun(ctx, schedule, at) })
+}

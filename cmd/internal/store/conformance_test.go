@@ -55,6 +55,9 @@ var txCases = []struct {
 	{"nonces", testNonces},
 	{"once", testOnce},
 	{"consolidations", testConsolidations},
+	{"actuals", testActuals},
+	{"closes", testCloses},
+	{"schedule_runs", testScheduleRuns},
 }
 
 // storeCases need the Store: transactions and concurrency.
@@ -88,7 +91,7 @@ func TestConformance(t *testing.T) {
 		conform(t, store.Postgres, func(t *testing.T) *store.Store {
 			s := openStore(t, db)
 			_, err := s.Pool().Exec(t.Context(), `TRUNCATE blobs, cycles, rounds, submissions, department_states, audit,
-				tokens, nonces, effects, consolidations, quota_slots RESTART IDENTITY CASCADE`)
+				tokens, nonces, effects, consolidations, quota_slots, actuals, closes, schedule_runs RESTART IDENTITY CASCADE`)
 			require.NoError(t, err)
 			return s
 		})
@@ -928,4 +931,85 @@ func testConcurrentQuotaSlots(t *testing.T, s *store.Store) {
 	for i := range n {
 		require.True(t, seen[now.Add(time.Duration(i)*time.Second)], "slot %d", i)
 	}
+}
+
+func testActuals(t *testing.T, tx plan.Tx) {
+	ctx := t.Context()
+	newRound(t, tx, "fy27", "sales")
+	newRound(t, tx, "fy28", "sales")
+	src, err := tx.PutBlob(ctx, []byte("account,amount\n4000,100\n"))
+	require.NoError(t, err)
+	imp := func(cycle, period, set string, when time.Time) plan.ActualsImport {
+		a := plan.ActualsImport{Cycle: cycle, Period: period, Set: json.RawMessage(set), Source: src, Filename: "gl.csv", By: "token:finance", At: when}
+		require.NoError(t, tx.AddActuals(ctx, &a))
+		require.NotZero(t, a.ID)
+		a.At = stored(a.At)
+		return a
+	}
+	p1 := imp("fy27", "FY2027-P01", `{"amounts": [1]}`, at)
+	p2 := imp("fy27", "FY2027-P02", `{"amounts": [2]}`, at.Add(time.Minute))
+	imp("fy28", "FY2028-P01", `{"amounts": [3]}`, at)
+	again := imp("fy27", "FY2027-P01", `{"amounts": [4]}`, at.Add(time.Hour))
+
+	current, err := tx.Actuals(ctx, "fy27", false)
+	require.NoError(t, err)
+	require.Equal(t, []plan.ActualsImport{again, p2}, current, "a re-import replaces the period's current import")
+
+	all, err := tx.Actuals(ctx, "fy27", true)
+	require.NoError(t, err)
+	p1.Replaced = ptr(again.At)
+	require.Equal(t, []plan.ActualsImport{again, p1, p2}, all, "the replaced import stays, marked, newest first within its period")
+}
+
+func testCloses(t *testing.T, tx plan.Tx) {
+	ctx := t.Context()
+	r := newRound(t, tx, "fy27", "sales")
+	summary, err := tx.PutBlob(ctx, []byte("close workbook"))
+	require.NoError(t, err)
+
+	c1 := plan.CloseRun{Cycle: "fy27", Period: "FY2027-P01", Digest: "d1", Round: r.ID, State: "running", At: at}
+	added, err := tx.AddCloseRun(ctx, &c1)
+	require.NoError(t, err)
+	require.True(t, added)
+	require.NotZero(t, c1.ID)
+	c1.At = stored(c1.At)
+
+	same := plan.CloseRun{Cycle: "fy27", Period: "FY2027-P01", Digest: "d1", State: "running", At: at.Add(time.Hour)}
+	added, err = tx.AddCloseRun(ctx, &same)
+	require.NoError(t, err)
+	require.False(t, added, "one close per state of the actuals")
+	require.Equal(t, c1, same)
+
+	c1.State, c1.Report, c1.Summary, c1.Done = "done", json.RawMessage(`{"closed": 1}`), summary, ptr(stored(at.Add(time.Minute)))
+	require.NoError(t, tx.UpdateCloseRun(ctx, c1))
+	got, err := tx.CloseRun(ctx, c1.ID)
+	require.NoError(t, err)
+	require.Equal(t, c1, got)
+
+	c2 := plan.CloseRun{Cycle: "fy27", Period: "FY2027-P02", Digest: "d2", Round: r.ID, State: "failed", Error: "no plan", At: at.Add(time.Hour)}
+	_, err = tx.AddCloseRun(ctx, &c2)
+	require.NoError(t, err)
+	c2.At = stored(c2.At)
+	list, err := tx.CloseRuns(ctx, "fy27")
+	require.NoError(t, err)
+	c1.Report = nil
+	require.Equal(t, []plan.CloseRun{c2, c1}, list, "newest first, without reports")
+
+	_, err = tx.CloseRun(ctx, 999)
+	require.ErrorIs(t, err, plan.ErrNotFound)
+	require.ErrorIs(t, tx.UpdateCloseRun(ctx, plan.CloseRun{ID: 999}), plan.ErrNotFound)
+}
+
+func testScheduleRuns(t *testing.T, tx plan.Tx) {
+	ctx := t.Context()
+	_, found, err := tx.LastRun(ctx, "close")
+	require.NoError(t, err)
+	require.False(t, found)
+	require.NoError(t, tx.SetLastRun(ctx, "close", at))
+	require.NoError(t, tx.SetLastRun(ctx, "remind", at.Add(time.Hour)))
+	require.NoError(t, tx.SetLastRun(ctx, "close", at.Add(24*time.Hour)))
+	last, found, err := tx.LastRun(ctx, "close")
+	require.NoError(t, err)
+	require.True(t, found)
+	require.Equal(t, stored(at.Add(24*time.Hour)), last)
 }
