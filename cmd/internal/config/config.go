@@ -2,7 +2,8 @@
 // (config.example.yaml documents every key). Decoding is strict: an unknown
 // key is an error naming its line. Secrets come from the environment:
 // AOP_DATABASE_URL overrides the database, AOP_SIGNING_KEY the signing key
-// file (read where the key is loaded).
+// file (read where the key is loaded), AOP_SMTP_PASSWORD the alert mail
+// server's password and AOP_SLACK_WEBHOOK_URL the alert chat webhook.
 package config
 
 import (
@@ -11,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -18,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -35,6 +38,8 @@ type Config struct {
 	Jobs           Jobs      `yaml:"jobs"`
 	Reminders      Reminders `yaml:"reminders"`
 	Google         Google    `yaml:"google"`
+	Alerts         Alerts    `yaml:"alerts"`
+	Close          Close     `yaml:"close"`
 	// CORSOrigins are the origins (scheme://host[:port]) of pages served
 	// elsewhere that may call the API routes the Excel add-in uses; empty
 	// when the add-in is served by aop itself, on its own origin.
@@ -100,6 +105,70 @@ type Reminders struct {
 	Sender   string   `yaml:"sender"`
 }
 
+// Alerts says where alerts go when a trigger fires on a monthly close. The
+// service's log always gets them, whatever the senders.
+type Alerts struct {
+	// Senders are the channels alerts go to: "log", "smtp", "slack".
+	Senders []string `yaml:"senders"`
+	SMTP    SMTP     `yaml:"smtp"`
+	Slack   Slack    `yaml:"slack"`
+}
+
+// SMTP is the mail server alerts are sent through, and who gets them.
+type SMTP struct {
+	Host string `yaml:"host"`
+	Port int    `yaml:"port"`
+	// From is the sender ("aop <aop@example.com>"); To are the recipients.
+	From string   `yaml:"from"`
+	To   []string `yaml:"to"`
+	// Username, when set, logs in with AUTH PLAIN; AOP_SMTP_PASSWORD, when
+	// set, wins over Password.
+	Username string `yaml:"username"`
+	Password string `yaml:"password"`
+	// Insecure lets mail go to a local relay without verified TLS: in
+	// plain text when it offers no STARTTLS, over TLS without checking its
+	// certificate when it does.
+	Insecure bool `yaml:"insecure"`
+}
+
+// Slack is a Slack-compatible incoming webhook alerts are posted to.
+type Slack struct {
+	// WebhookURL is secret (whoever has it can post); AOP_SLACK_WEBHOOK_URL,
+	// when set, wins.
+	WebhookURL string `yaml:"webhook_url"`
+}
+
+// Close schedules the write-back of actuals against the plan after a
+// monthly close.
+type Close struct {
+	// Schedule is a standard 5-field cron expression (minute hour
+	// day-of-month month day-of-week) or a descriptor such as @daily.
+	Schedule string `yaml:"schedule"`
+	// Timezone is the IANA zone the schedule is read in ("Europe/Paris").
+	Timezone string `yaml:"timezone"`
+}
+
+// Parsed returns the schedule, its times read in the configured zone. An
+// error names the key at fault ("timezone: …", "schedule: …").
+func (c Close) Parsed() (cron.Schedule, error) {
+	loc, err := time.LoadLocation(c.Timezone)
+	if c.Timezone == "" || err != nil {
+		return nil, fmt.Errorf("timezone: %q is not a time zone name such as UTC or Europe/Paris", c.Timezone)
+	}
+	if strings.HasPrefix(c.Schedule, "TZ=") || strings.HasPrefix(c.Schedule, "CRON_TZ=") {
+		return nil, fmt.Errorf("schedule: %q carries its own zone; put the zone in timezone", c.Schedule)
+	}
+	s, err := cron.ParseStandard(c.Schedule)
+	if err != nil {
+		return nil, fmt.Errorf("schedule: %q is not a cron expression such as \"0 6 * * *\" "+
+			"(minute hour day-of-month month day-of-week): %v", c.Schedule, err)
+	}
+	if spec, ok := s.(*cron.SpecSchedule); ok {
+		spec.Location = loc
+	}
+	return s, nil
+}
+
 // Default returns the configuration config.example.yaml spells out.
 func Default() Config {
 	return Config{
@@ -115,6 +184,8 @@ func Default() Config {
 		Google: Google{Quotas: Quotas{
 			ReadsPerUser: 60, WritesPerUser: 60, ReadsPerProject: 300, WritesPerProject: 300,
 		}},
+		Alerts: Alerts{Senders: []string{"log"}, SMTP: SMTP{Port: 587}},
+		Close:  Close{Schedule: "0 6 * * *", Timezone: "UTC"},
 	}
 }
 
@@ -134,6 +205,12 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	}
 	if f := getenv("AOP_GOOGLE_CREDENTIALS"); f != "" {
 		c.Google.CredentialsFile = f
+	}
+	if p := getenv("AOP_SMTP_PASSWORD"); p != "" {
+		c.Alerts.SMTP.Password = p
+	}
+	if u := getenv("AOP_SLACK_WEBHOOK_URL"); u != "" {
+		c.Alerts.Slack.WebhookURL = u
 	}
 	c.resolve(filepath.Dir(path))
 	if err := c.Validate(); err != nil {
@@ -244,7 +321,71 @@ func (c Config) Validate() error {
 			bad("google.quotas."+key, "%d is below 1 request a minute", q)
 		}
 	}
+	c.Alerts.validate(bad)
+	if _, err := c.Close.Parsed(); err != nil {
+		errs = append(errs, fmt.Errorf("close.%w", err))
+	}
 	return errors.Join(errs...)
+}
+
+// validate checks the alert senders, and that each chosen one has what it
+// needs.
+func (a Alerts) validate(bad func(key, format string, args ...any)) {
+	chosen := map[string]bool{}
+	for _, s := range a.Senders {
+		switch s {
+		case "log", "smtp", "slack":
+			chosen[s] = true
+		default:
+			bad("alerts.senders", "%q is not a sender aop has; use log, smtp or slack", s)
+		}
+	}
+	m := a.SMTP
+	if m.Port < 1 || m.Port > 65535 {
+		bad("alerts.smtp.port", "%d is outside 1..65535", m.Port)
+	}
+	if chosen["smtp"] && m.Host == "" {
+		bad("alerts.smtp.host", "give the mail server's host name (smtp is among alerts.senders)")
+	}
+	if chosen["smtp"] && m.From == "" {
+		bad("alerts.smtp.from", "give the sender's address, such as aop@example.com (smtp is among alerts.senders)")
+	} else if _, err := mail.ParseAddress(m.From); m.From != "" && err != nil {
+		bad("alerts.smtp.from", "%q is not an e-mail address", m.From)
+	}
+	if chosen["smtp"] && len(m.To) == 0 {
+		bad("alerts.smtp.to", "give at least one recipient (smtp is among alerts.senders)")
+	}
+	for _, to := range m.To {
+		if _, err := mail.ParseAddress(to); err != nil {
+			bad("alerts.smtp.to", "%q is not an e-mail address", to)
+		}
+	}
+	if chosen["smtp"] && m.Password != "" && m.Username == "" {
+		bad("alerts.smtp.username", "give the user the password belongs to")
+	}
+	w := a.Slack.WebhookURL
+	if chosen["slack"] && w == "" {
+		bad("alerts.slack.webhook_url", "give the incoming-webhook URL, or set AOP_SLACK_WEBHOOK_URL (slack is among alerts.senders)")
+	}
+	if w != "" {
+		// The URL is a secret: name what is wrong with it, never the URL.
+		u, err := url.Parse(w)
+		switch {
+		case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
+			bad("alerts.slack.webhook_url", "is not an https URL")
+		case u.Scheme == "http" && !isLoopback(u.Hostname()):
+			bad("alerts.slack.webhook_url", "must be https (plain http only to localhost or 127.0.0.1)")
+		}
+	}
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // isOrigin reports whether s is a web origin: an http(s) scheme and a host
