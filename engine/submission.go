@@ -79,6 +79,11 @@ type Submission struct {
 	Drivers     []Driver
 	Hires       []Hire
 	Assumptions []Assumption
+	// Ranges are the department's low, likely and high cases of its own
+	// plan, by account, for the Monte Carlo simulation.
+	Ranges []RangeInput
+	// Initiatives are the strategic initiatives the department proposes.
+	Initiatives []InitiativeInput
 }
 
 // Line is one plan line: an account, optionally cut by dimension members,
@@ -156,13 +161,57 @@ const (
 	Changed    AssumptionStatus = "changed"
 )
 
+// RangeInput is how far a department thinks its plan on one account could
+// move: the low, likely and high case as multipliers of the plan (0.85 is
+// 15% below it). Low ≤ Likely ≤ High, all above zero.
+type RangeInput struct {
+	Source  Source
+	Account string
+	Low     decimal.Decimal
+	Likely  decimal.Decimal
+	High    decimal.Decimal
+}
+
+// The kinds of initiative a department can propose; they name the same
+// kinds as the cycle file's initiatives.
+const (
+	InitiativeLaunch      = "launch"
+	InitiativeExpansion   = "expansion"
+	InitiativeAcquisition = "acquisition"
+)
+
+// InitiativeInput is a strategic initiative as a department head proposes
+// it: a one-time cost in its start month, a monthly run-rate cost from that
+// month on, and monthly revenue that ramps up to its full level over
+// RampMonths. Its amounts are assumed to be in the department's plan lines
+// already; the initiative says which part of the plan it is, so that a
+// scenario can pause it.
+type InitiativeInput struct {
+	Source Source
+	Name   string
+	// Kind is InitiativeLaunch, InitiativeExpansion or
+	// InitiativeAcquisition (M&A on the sheet).
+	Kind string
+	// Start is the fiscal month the initiative starts.
+	Start Period
+	// OneTimeCost is paid in the start month.
+	OneTimeCost decimal.Decimal
+	// MonthlyCost is the run-rate cost of every month from Start.
+	MonthlyCost decimal.Decimal
+	// MonthlyRevenue is the revenue of a month at full ramp.
+	MonthlyRevenue decimal.Decimal
+	// RampMonths is the months from Start to full revenue (0: full at once).
+	RampMonths  int
+	Description string
+}
+
 // Fact is one harvested input cell, as typed, with what it means: the
 // record a harvest reports for every non-empty input.
 type Fact struct {
 	Sheet string `json:"sheet"`
 	Cell  string `json:"cell"`
 	// Kind is what the cell holds: amount, account, dimension, description,
-	// comment, driver, headcount or assumption.
+	// comment, driver, headcount, assumption, range or initiative.
 	Kind string `json:"kind"`
 	// Field names the column, e.g. "win_rate", "start_month", "risk".
 	Field string `json:"field,omitempty"`

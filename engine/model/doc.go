@@ -24,11 +24,20 @@
 //     roster's, so that a hiring freeze saves what the hires would have
 //     cost. The plan's own salary lines are assumed to hold the planned
 //     hires already.
-//   - Initiatives. Each initiative (a product launch or an acquisition,
-//     engine/curves) belongs to a department and is assumed to be in its
-//     plan. Its switch "initiative:<name>" is on in every month of the base;
-//     in a month it is off, the department's revenue and costs lose that
-//     month's initiative revenue and cost.
+//   - Initiatives. Each initiative (a product launch, an acquisition or an
+//     expansion of the cycle file, engine/curves, or one a department
+//     proposed on its workbook, a Proposal) belongs to a department and is
+//     assumed to be in its plan. Its switch "initiative:<name>" is on in
+//     every month of the base; in a month it is off, the department's
+//     revenue and costs lose that month's initiative revenue and cost.
+//
+// # What departments add
+//
+// Spec.WithSubmissions adds what department heads typed beside their plan:
+// the ranges of their own plan by account, which join the cycle's Monte
+// Carlo ranges as PERT multipliers, and the initiatives they propose. Where
+// the cycle file already covers the same plan or names the same
+// initiative, the cycle's entry is used and the department's left out.
 //
 // # Outputs
 //

@@ -68,10 +68,13 @@ type initiative struct {
 }
 
 // New builds the model of a cycle's consolidated plan. subs are the
-// submissions the consolidation was built from (their hiring plans become
-// the hires drivers); spec gives the initiatives and the cash terms.
+// submissions the consolidation was built from: their hiring plans become
+// the hires drivers, and the initiatives they propose join the spec's
+// (see Spec.WithSubmissions: a cycle initiative of the same name wins).
+// spec gives the cycle's initiatives and the cash terms.
 func New(c *engine.Cycle, k *engine.Consolidation, subs []*engine.Submission, spec Spec) (*Model, error) {
 	const months = engine.MonthsPerYear
+	spec = spec.WithSubmissions(c, subs)
 	m := &Model{
 		months:       months,
 		lines:        map[scenario.Key]line{},

@@ -5,6 +5,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"aop/engine"
 	"aop/engine/accuracy"
 	"aop/engine/curves"
 	"aop/engine/project"
@@ -151,8 +152,10 @@ const (
 )
 
 // Initiative is a strategic initiative in a department's plan. Exactly one
-// of Launch, Acquisition and Expansion is set, as Kind says; their Months
-// is set to the horizon when the plan is built.
+// of Launch, Acquisition, Expansion and Proposal is set: the first three as
+// Kind says, their Months set to the horizon when the plan is built; a
+// Proposal, the simple form a department types on its workbook, whatever
+// its Kind (which then only says what the department called it).
 type Initiative struct {
 	Name       string
 	Department string
@@ -168,12 +171,84 @@ type Initiative struct {
 	// variable cost, local payroll and entry cost, all translated at the
 	// plan's monthly rates (the last rate given holds for later months).
 	Expansion *curves.Expansion
+	// Proposal is an initiative a department proposed on its workbook.
+	Proposal *Proposal
+}
+
+// Proposal is an initiative in the form a department head proposes it
+// (engine.InitiativeInput): a one-time cost paid in the start month, a
+// run-rate cost in every month from the start, and monthly revenue that
+// rises on a logistic S-curve to its full level. Its lines come from
+// Lines, like those of the other kinds.
+type Proposal struct {
+	// Start is the plan month the initiative starts, 1 to the horizon.
+	Start          int
+	OneTimeCost    decimal.Decimal
+	MonthlyCost    decimal.Decimal
+	MonthlyRevenue decimal.Decimal
+	// RampMonths is the months to full revenue: month RampMonths of the
+	// initiative is the first at full revenue, the months before it climb
+	// the S-curve. 0 and 1 give full revenue from the start.
+	RampMonths int
+}
+
+// Ramp share of full revenue at the two ends of a proposal's S-curve: the
+// symmetric logistic through 2% at the start and 98% at RampMonths, whose
+// midpoint is halfway through the ramp. Month RampMonths and later take
+// full revenue (the last 2% is not worth a tail).
+const (
+	proposalRampFrom = 0.02
+	proposalRampTo   = 0.98
+)
+
+// Share returns the share of full revenue in month k of the initiative
+// (k = 1 is its start month): 0 before the start, 1 from month
+// RampMonths on, the S-curve in between.
+func (p Proposal) Share(k int) (float64, error) {
+	switch {
+	case k < 1:
+		return 0, nil
+	case p.RampMonths <= 1 || k >= p.RampMonths:
+		return 1, nil
+	}
+	curve, err := curves.LogisticThrough(1, 0, proposalRampFrom, float64(p.RampMonths), proposalRampTo)
+	if err != nil {
+		return 0, err
+	}
+	return curve.At(float64(k)), nil
+}
+
+// Lines returns the proposal's monthly revenue (full revenue × the ramp's
+// share, rounded to cents) and costs (the one-time cost in the start month
+// plus the run-rate cost from it) over months.
+func (p Proposal) Lines(months int) (revenue, costs []decimal.Decimal, err error) {
+	switch {
+	case p.Start < 1 || p.Start > months:
+		return nil, nil, fmt.Errorf("starts in month %d, outside months 1-%d", p.Start, months)
+	case p.RampMonths < 0:
+		return nil, nil, fmt.Errorf("months to full revenue must be ≥ 0, got %d", p.RampMonths)
+	case p.OneTimeCost.IsNegative() || p.MonthlyCost.IsNegative() || p.MonthlyRevenue.IsNegative():
+		return nil, nil, fmt.Errorf("costs and revenue must be ≥ 0, got %s, %s and %s", p.OneTimeCost, p.MonthlyCost, p.MonthlyRevenue)
+	}
+	revenue, costs = zeros(months), zeros(months)
+	for t := p.Start - 1; t < months; t++ {
+		share, err := p.Share(t - p.Start + 2)
+		if err != nil {
+			return nil, nil, err
+		}
+		revenue[t] = engine.RoundMoney(p.MonthlyRevenue.Mul(decimal.NewFromFloat(share)))
+		costs[t] = engine.RoundMoney(p.MonthlyCost)
+	}
+	costs[p.Start-1] = costs[p.Start-1].Add(engine.RoundMoney(p.OneTimeCost))
+	return revenue, costs, nil
 }
 
 // Lines returns the initiative's monthly revenue and costs over months,
 // as the model projects them.
 func (in Initiative) Lines(months int) (revenue, costs []decimal.Decimal, err error) {
 	switch {
+	case in.Proposal != nil:
+		return in.Proposal.Lines(months)
 	case in.Kind == Launch && in.Launch != nil:
 		l := *in.Launch
 		l.Months = months
