@@ -28,8 +28,10 @@ type WriteBackOptions struct {
 	Now time.Time
 	// After places the sheets that are added (not replaced) right after
 	// this sheet, e.g. "Instructions"; empty places them first. A replaced
-	// sheet always keeps its position.
-	After string
+	// sheet always keeps its position. OrAfter, when the workbook has it,
+	// is taken instead (the Actuals vs Plan tab goes after the Summary tab
+	// when there is one, else after the instructions).
+	After, OrAfter string
 	// Replace lists the sheets that WriteBack may replace, e.g. "Summary".
 	// A sheet to write whose name is taken by a sheet not in this list is
 	// refused, so that a name clash never overwrites a department's input

@@ -178,6 +178,7 @@ func (sp *splicer) splice() ([]byte, error) {
 	at := 0
 	if sp.opts.After != "" {
 		at = -1
+		preferred := -1
 		for k, s := range slots {
 			name := ""
 			if s.src >= 0 {
@@ -188,6 +189,12 @@ func (sp *splicer) splice() ([]byte, error) {
 			if strings.EqualFold(name, sp.opts.After) {
 				at = k + 1
 			}
+			if sp.opts.OrAfter != "" && strings.EqualFold(name, sp.opts.OrAfter) {
+				preferred = k + 1
+			}
+		}
+		if preferred >= 0 {
+			at = preferred
 		}
 		if at < 0 {
 			return nil, fmt.Errorf("WriteBackOptions.After: the workbook has no sheet %q", sp.opts.After)

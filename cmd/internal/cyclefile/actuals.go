@@ -16,6 +16,7 @@ import (
 	"aop/engine"
 	"aop/engine/actuals"
 	"aop/engine/grid"
+	"aop/engine/review"
 )
 
 // The actuals: section names how ledger exports map onto the cycle at each
@@ -61,7 +62,10 @@ func (d *decoder) actualsSection(n *yaml.Node) {
 	if o == nil {
 		return
 	}
-	d.only(o, ctx, "mappings")
+	d.only(o, ctx, "mappings", "review")
+	if r := o.get("review"); !isNull(r) {
+		d.reviewPolicy(r)
+	}
 	names := map[string]int{}
 	for i, it := range d.list(o.get("mappings"), ctx, "mappings") {
 		l := d.actualsMapping(i, it)
@@ -75,6 +79,54 @@ func (d *decoder) actualsSection(n *yaml.Node) {
 		names[l.name] = l.line
 		d.mappings = append(d.mappings, l)
 	}
+}
+
+// reviewPolicy decodes actuals: review:, the thresholds of the monthly
+// close:
+//
+//	review:
+//	  explain_above: {amount: 25000, share: 5%}  # both must be exceeded
+//	  watch: 10%          # an indicator this far short of its assumption
+//	  breach: 20%         # ... and this far: breaking
+//	  timing_tolerance: 25%
+func (d *decoder) reviewPolicy(n *yaml.Node) {
+	const ctx = "actuals.review"
+	o := d.object(n, ctx, "review")
+	if o == nil {
+		return
+	}
+	d.only(o, ctx, "explain_above", "watch", "breach", "timing_tolerance")
+	p := review.DefaultPolicy()
+	if e := o.get("explain_above"); !isNull(e) {
+		eo := d.object(e, ctx+".explain_above", "explain_above")
+		if eo != nil {
+			d.only(eo, ctx+".explain_above", "amount", "share")
+			if a := eo.get("amount"); !isNull(a) {
+				if v, ok := d.amount(a, ctx+".explain_above", "amount"); ok {
+					p.ExplainAmount = v
+				}
+			}
+			if s := eo.get("share"); !isNull(s) {
+				if v, ok := d.float(s, ctx+".explain_above", "share"); ok {
+					p.ExplainShare = v
+				}
+			}
+		}
+	}
+	for _, f := range []struct {
+		field string
+		dst   *float64
+	}{{"watch", &p.Watch}, {"breach", &p.Breach}, {"timing_tolerance", &p.TimingTolerance}} {
+		if v := o.get(f.field); !isNull(v) {
+			if x, ok := d.float(v, ctx, f.field); ok {
+				*f.dst = x
+			}
+		}
+	}
+	if p.Breach < p.Watch {
+		d.add(o.keyLine["breach"], ctx, "breach (%g%%) must not be below watch (%g%%)", p.Breach*100, p.Watch*100)
+	}
+	d.review = &p
 }
 
 func (d *decoder) actualsMapping(i int, n *yaml.Node) *ledgerSpec {

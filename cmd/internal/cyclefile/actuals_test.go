@@ -88,3 +88,28 @@ func TestActualsMappingMistakes(t *testing.T) {
 		})
 	}
 }
+
+// The close's thresholds come from actuals: review:, the defaults
+// otherwise.
+func TestActualsReviewPolicy(t *testing.T) {
+	f, err := Parse("cycle.yaml", []byte(actualsCycle), nil)
+	require.NoError(t, err)
+	assert.Nil(t, f.Review, "no review: section, the defaults")
+
+	withReview := strings.Replace(actualsCycle, "actuals:\n", "actuals:\n  review:\n    explain_above: {amount: 10000, share: 8%}\n    watch: 0.15\n    breach: 30%\n", 1)
+	f, err = Parse("cycle.yaml", []byte(withReview), nil)
+	require.NoError(t, err)
+	require.NotNil(t, f.Review)
+	assert.Equal(t, "10000", f.Review.ExplainAmount.String())
+	assert.InDelta(t, 0.08, f.Review.ExplainShare, 1e-12)
+	assert.InDelta(t, 0.15, f.Review.Watch, 1e-12)
+	assert.InDelta(t, 0.30, f.Review.Breach, 1e-12)
+	assert.InDelta(t, 0.25, f.Review.TimingTolerance, 1e-12, "unset: the default")
+	assert.NotEmpty(t, f.Review.LowerIsBetter, "the defaults the section does not name stay")
+
+	bad := strings.Replace(actualsCycle, "actuals:\n", "actuals:\n  review:\n    watch: 30%\n    breach: 20%\n    explain_abov: {amount: 1}\n", 1)
+	_, err = Parse("cycle.yaml", []byte(bad), nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "breach (20%) must not be below watch (30%)")
+	assert.Contains(t, err.Error(), `unknown field "explain_abov"`)
+}

@@ -197,6 +197,7 @@ import (
 
 	"aop/engine"
 	"aop/engine/model"
+	"aop/engine/review"
 )
 
 // Limits of what Load and Parse read.
@@ -226,6 +227,10 @@ type File struct {
 	// Planning holds the scenario sections: scenarios, triggers and their
 	// playbooks, ranges, initiatives, history and cash terms.
 	Planning model.Spec
+
+	// Review holds the thresholds of the monthly close (actuals: review:),
+	// nil for review.DefaultPolicy.
+	Review *review.Policy
 
 	// mappings are the actuals mappings, for ImportActuals.
 	mappings []*ledgerSpec
@@ -349,7 +354,7 @@ func parse(name string, data []byte, fsys fs.FS, byLine bool) (*File, error) {
 		return nil, err
 	}
 	d.roundMoney()
-	f := &File{Path: name, Cycle: d.cycle, Planning: d.spec, mappings: d.mappings}
+	f := &File{Path: name, Cycle: d.cycle, Planning: d.spec, Review: d.review, mappings: d.mappings}
 	if d.keyFile != "" {
 		f.SigningKeyFile = d.keyFile
 		if !filepath.IsAbs(d.keyFile) {

@@ -20,6 +20,7 @@ import (
 	"aop/engine"
 	"aop/engine/actuals"
 	"aop/engine/model"
+	"aop/engine/review"
 )
 
 // topFields lists the fields of the cycle file's top level.
@@ -195,8 +196,10 @@ type decoder struct {
 	idx     index
 	keyFile string
 	ledgers []*ledgerSpec
-	// mappings holds the actuals: mappings (actuals.go).
+	// mappings holds the actuals: mappings (actuals.go), review its
+	// review: thresholds (nil for the defaults).
 	mappings []*ledgerSpec
+	review   *review.Policy
 	// spec holds the scenario sections (planning.go).
 	spec model.Spec
 	// suppress holds engine messages already reported in a clearer way.

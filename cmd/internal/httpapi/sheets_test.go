@@ -15,6 +15,7 @@ import (
 
 	"aop/cmd/internal/plan"
 	"aop/engine"
+	"aop/engine/review"
 )
 
 // fakeSheets stands for Google: spreadsheets are names, values are the
@@ -61,6 +62,11 @@ func (f *fakeSheets) Fetch(_ context.Context, _ *engine.Cycle, w plan.Workbook, 
 
 func (f *fakeSheets) WriteSummary(context.Context, *engine.Cycle, *engine.Consolidation, string, string, string, bool) error {
 	f.count("summary")
+	return nil
+}
+
+func (f *fakeSheets) WriteActuals(context.Context, *engine.Cycle, *review.Report, string, string, string, bool) error {
+	f.count("actuals")
 	return nil
 }
 

@@ -22,17 +22,18 @@ type args struct {
 	Department    string `json:"department,omitempty"`
 	Submission    int64  `json:"submission,omitempty"`
 	Consolidation int64  `json:"consolidation,omitempty"`
+	Cycle         string `json:"cycle,omitempty"`
 	By            string `json:"by,omitempty"`
 }
 
 func newArgs(j plan.Job) args {
 	return args{JobKind: j.Kind, Key: j.Key, Round: j.Round, Department: j.Department,
-		Submission: j.Submission, Consolidation: j.Consolidation, By: j.By}
+		Submission: j.Submission, Consolidation: j.Consolidation, Cycle: j.Cycle, By: j.By}
 }
 
 func (a args) job() plan.Job {
 	return plan.Job{Kind: a.JobKind, Key: a.Key, Round: a.Round, Department: a.Department,
-		Submission: a.Submission, Consolidation: a.Consolidation, By: a.By}
+		Submission: a.Submission, Consolidation: a.Consolidation, Cycle: a.Cycle, By: a.By}
 }
 
 // Kind is River's kind of the job.

@@ -91,6 +91,10 @@ type Periodic struct {
 	// Every is at least a second.
 	Every time.Duration
 	Job   plan.Job
+	// RunOnStart enqueues a run as soon as a process becomes the leader,
+	// besides those on the multiples of Every: a job that catches up
+	// on what a stopped service missed.
+	RunOnStart bool
 }
 
 // Queue runs plan.Jobs on River; it implements plan.Queue.
@@ -125,7 +129,7 @@ func New(cfg Config) (*Queue, error) {
 	river.AddWorker(workers, river.WorkFunc(q.work))
 	periodic := make([]*river.PeriodicJob, len(cfg.Periodic))
 	for i, p := range cfg.Periodic {
-		periodic[i] = river.NewPeriodicJob(aligned(p.Every), p.next, nil)
+		periodic[i] = river.NewPeriodicJob(aligned(p.Every), p.next, &river.PeriodicJobOpts{RunOnStart: p.RunOnStart})
 	}
 	rc := &river.Config{
 		Logger:               cfg.Logger.With("component", "river"),

@@ -28,6 +28,12 @@ func (s *Service) RunJob(ctx context.Context, j Job) error {
 		return s.runConsolidation(ctx, j)
 	case JobRemind:
 		return s.remind(ctx)
+	case JobCloseTick:
+		return s.closeTick(ctx)
+	case JobClose:
+		return s.runClose(ctx, j)
+	case JobWriteActuals:
+		return s.writeActualsJob(ctx, j)
 	}
 	return fmt.Errorf("unknown job kind %q", j.Kind)
 }

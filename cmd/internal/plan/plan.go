@@ -150,8 +150,9 @@ type Spreadsheet struct {
 	// this round; it runs once, before the first harvest.
 	Checked bool `json:"structure_checked,omitempty"`
 	// Summary says the read-only Summary tab exists, so later write-backs
-	// write values only.
+	// write values only; Actuals says the same of the Actuals vs Plan tab.
 	Summary bool `json:"summary_tab,omitempty"`
+	Actuals bool `json:"actuals_tab,omitempty"`
 }
 
 // SubmissionState is what became of a submission.

@@ -106,6 +106,14 @@ type Options struct {
 	RemindLead time.Duration
 	// PublicURL prefixes links in reminders.
 	PublicURL string
+	// Closer reads ledger exports and renders the monthly close (the
+	// close's jobs fail without it).
+	Closer Closer
+	// CloseSchedule says when the close runs; nil runs it only when
+	// actuals are imported.
+	CloseSchedule Schedule
+	// Notifier raises the alerts of fired triggers (the log when nil).
+	Notifier Notifier
 }
 
 // Service runs the planning cycle. It is safe for concurrent use.
@@ -125,6 +133,9 @@ func New(o Options) *Service {
 	}
 	if o.Sender == nil {
 		o.Sender = LogSender{Log: o.Log}
+	}
+	if o.Notifier == nil {
+		o.Notifier = LogNotifier{Log: o.Log}
 	}
 	if o.WebhookWindow == 0 {
 		o.WebhookWindow = 5 * time.Minute

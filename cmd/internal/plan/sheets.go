@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"aop/engine"
+	"aop/engine/review"
 )
 
 // Spreadsheets is the Google side of the service (the sheets driver over
@@ -36,6 +37,9 @@ type Spreadsheets interface {
 	// WriteSummary writes the department's read-only Summary tab from a
 	// consolidation: one request; create says the tab does not exist yet.
 	WriteSummary(ctx context.Context, c *engine.Cycle, k *engine.Consolidation, dept, id, asOf string, create bool) error
+	// WriteActuals writes the department's read-only Actuals vs Plan tab
+	// from a close: one request; create says the tab does not exist yet.
+	WriteActuals(ctx context.Context, c *engine.Cycle, r *review.Report, dept, id, asOf string, create bool) error
 }
 
 // JobHarvestSheet harvests a department's spreadsheet (its Submit
@@ -152,6 +156,9 @@ func (noSpreadsheets) Fetch(context.Context, *engine.Cycle, Workbook, string) ([
 	return nil, errNoGoogle
 }
 func (noSpreadsheets) WriteSummary(context.Context, *engine.Cycle, *engine.Consolidation, string, string, string, bool) error {
+	return errNoGoogle
+}
+func (noSpreadsheets) WriteActuals(context.Context, *engine.Cycle, *review.Report, string, string, string, bool) error {
 	return errNoGoogle
 }
 

@@ -128,6 +128,7 @@ type Job struct {
 	Department    string `json:"department,omitempty"`
 	Submission    int64  `json:"submission,omitempty"`
 	Consolidation int64  `json:"consolidation,omitempty"`
+	Cycle         string `json:"cycle,omitempty"`
 	// By is who asked for the work ("kind:name" of an Actor), when it is
 	// not aop itself: a harvest's submission is theirs.
 	By string `json:"by,omitempty"`

@@ -160,12 +160,12 @@ func (t *tx) UpdateRound(ctx context.Context, r plan.Round) error {
 
 const departmentColumns = `round, department, status, locked, COALESCE(current_submission, 0), comment,
 	updated_at, reminded_at, COALESCE(workbook, ''), spreadsheet_name, spreadsheet_id, spreadsheet_url,
-	structure_checked, summary_tab`
+	structure_checked, summary_tab, actuals_tab`
 
 func scanDepartment(r rows, d *plan.DepartmentState) error {
 	sp := &d.Spreadsheet
 	return r.Scan(&d.Round, &d.Department, &d.Status, &d.Locked, &d.Current, &d.Comment,
-		timeIn{&d.UpdatedAt}, nullTimeIn{&d.Reminded}, &d.Workbook, &sp.Name, &sp.ID, &sp.URL, &sp.Checked, &sp.Summary)
+		timeIn{&d.UpdatedAt}, nullTimeIn{&d.Reminded}, &d.Workbook, &sp.Name, &sp.ID, &sp.URL, &sp.Checked, &sp.Summary, &sp.Actuals)
 }
 
 // DepartmentState returns a department's state in a round.
@@ -189,10 +189,10 @@ func (t *tx) DepartmentStates(ctx context.Context, round int64) ([]plan.Departme
 func (t *tx) UpdateDepartmentState(ctx context.Context, s plan.DepartmentState) error {
 	n, err := t.c.exec(ctx, `UPDATE department_states SET status = ?, locked = ?, current_submission = ?, comment = ?,
 		updated_at = ?, reminded_at = ?, workbook = ?, spreadsheet_name = ?, spreadsheet_id = ?, spreadsheet_url = ?,
-		structure_checked = ?, summary_tab = ? WHERE round = ? AND department = ?`,
+		structure_checked = ?, summary_tab = ?, actuals_tab = ? WHERE round = ? AND department = ?`,
 		string(s.Status), s.Locked, nullInt(s.Current), s.Comment, s.UpdatedAt, nullTime(s.Reminded), nullString(s.Workbook),
 		s.Spreadsheet.Name, s.Spreadsheet.ID, s.Spreadsheet.URL, s.Spreadsheet.Checked, s.Spreadsheet.Summary,
-		s.Round, s.Department)
+		s.Spreadsheet.Actuals, s.Round, s.Department)
 	if err == nil && n == 0 {
 		err = plan.NotFound("department", fmt.Sprintf("%s in round %d", s.Department, s.Round))
 	}

@@ -5,6 +5,8 @@
 -- caught up.
 
 -- +goose Up
+ALTER TABLE department_states ADD COLUMN actuals_tab INTEGER NOT NULL DEFAULT 0 CHECK (actuals_tab IN (0, 1));
+
 CREATE TABLE actuals (
 	id          INTEGER PRIMARY KEY,
 	cycle       TEXT NOT NULL REFERENCES cycles (id),
@@ -42,3 +44,4 @@ CREATE TABLE schedule_runs (
 DROP TABLE schedule_runs;
 DROP TABLE closes;
 DROP TABLE actuals;
+ALTER TABLE department_states DROP COLUMN actuals_tab;
