@@ -30,6 +30,9 @@ func (s *server) routes() []route {
 
 		{http.MethodPost, v1 + "/cycles", bearer, s.loadCycle},
 		{http.MethodGet, v1 + "/cycles", bearer, s.listCycles},
+		{http.MethodPost, v1 + "/cycles/:id/actuals", bearer, s.importActuals},
+		{http.MethodGet, v1 + "/cycles/:id/closes", bearer, s.listCloses},
+		{http.MethodGet, v1 + "/closes/:id/summary", bearer, s.closeSummary},
 
 		{http.MethodGet, v1 + "/rounds", bearer, s.listRounds},
 		{http.MethodPost, v1 + "/rounds", bearer, s.openRound},

@@ -58,8 +58,9 @@ type ActualsReport struct {
 	// Merge says which parts of a period the file replaces: amounts,
 	// indicators or both (a file of indicators alone keeps the period's
 	// amounts).
-	Amounts, Indicators bool
-	Clean               bool `json:"clean"`
+	Amounts    bool `json:"reads_amounts"`
+	Indicators bool `json:"reads_indicators"`
+	Clean      bool `json:"clean"`
 	// Lines describe the import as people read it, one a line.
 	Lines []string `json:"report"`
 }
