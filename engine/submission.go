@@ -114,6 +114,26 @@ type LineCells struct {
 // Total returns the line's full-year amount.
 func (l Line) Total() decimal.Decimal { return Sum(l.Months[:]...) }
 
+// Plans reports whether the submission's lines on an account, added up as
+// the consolidation adds them, hold an amount in any month.
+func (s *Submission) Plans(account string) bool {
+	var months [MonthsPerYear]decimal.Decimal
+	for i := range s.Lines {
+		if s.Lines[i].Account != account {
+			continue
+		}
+		for p, m := range s.Lines[i].Months {
+			months[p] = months[p].Add(m)
+		}
+	}
+	for _, m := range months {
+		if !m.IsZero() {
+			return true
+		}
+	}
+	return false
+}
+
 // Driver is a revenue driver with a value per month, such as new pipeline or
 // win rate.
 type Driver struct {
@@ -170,6 +190,8 @@ type RangeInput struct {
 	Low     decimal.Decimal
 	Likely  decimal.Decimal
 	High    decimal.Decimal
+	// Comment is the department's word on why the plan could move so.
+	Comment string
 }
 
 // The kinds of initiative a department can propose; they name the same

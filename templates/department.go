@@ -121,6 +121,32 @@ const (
 	asIndicator
 )
 
+// Initiatives columns: the inputs, then the year's cost.
+const (
+	inName = iota + 1
+	inKind
+	inStart
+	inOneTime
+	inMonthlyCost
+	inRevenue
+	inRamp
+	inDescription
+	inYearCost
+)
+
+// Ranges columns: the inputs, then the plan they apply to and the cases in
+// money.
+const (
+	rgAccount = iota + 1
+	rgLow
+	rgLikely
+	rgHigh
+	rgWhy
+	rgPlan
+	rgLowAmount
+	rgHighAmount
+)
+
 // Lists columns.
 const (
 	listAccounts = iota + 1
@@ -128,8 +154,27 @@ const (
 	listPriorAmount
 	listMonths
 	listStatus
+	listKinds
 	listFirstDim
 )
+
+// initiativeKinds are the kinds a department picks for an initiative, as
+// the drop-down shows them.
+var initiativeKinds = []struct{ label, kind string }{
+	{"launch", engine.InitiativeLaunch},
+	{"expansion", engine.InitiativeExpansion},
+	{"M&A", engine.InitiativeAcquisition},
+}
+
+// initiativeKindLabel is how an initiative's kind appears on the sheet.
+func initiativeKindLabel(kind string) string {
+	for _, k := range initiativeKinds {
+		if k.kind == kind {
+			return k.label
+		}
+	}
+	return kind
+}
 
 // hasDrivers reports whether a department gets the Drivers sheet: the
 // revenue drivers apply where a department plans revenue.
@@ -196,6 +241,8 @@ func (t *Department) Render(dept string) (*grid.Workbook, error) {
 	}
 	t.renderHeadcount(wb, st)
 	t.renderAssumptions(wb, st)
+	t.renderInitiatives(wb, st)
+	t.renderRanges(wb, st)
 	t.renderLists(wb, d)
 	t.renderIdentity(wb, Identity{})
 	return wb, nil
@@ -372,6 +419,7 @@ func (t *Department) renderPlan(wb *grid.Workbook, d engine.Department, st style
 	})
 	wb.AddName("Plan_Amounts", amounts.On(plan))
 	wb.AddName("Plan_Explanation", grid.Rect(planFirstRow, l.explanation, last, l.explanation).On(plan))
+	wb.AddName("Plan_Total", grid.Rect(planFirstRow, l.total, last, l.total).On(plan))
 }
 
 func (t *Department) renderDrivers(wb *grid.Workbook, st styles) {
@@ -505,13 +553,116 @@ func (t *Department) renderAssumptions(wb *grid.Workbook, st styles) {
 	wb.AddName("Assumptions_Register", grid.Rect(tableFirstRow, asDriver, last, asIndicator).On(s.Name))
 }
 
+func (t *Department) renderInitiatives(wb *grid.Workbook, st styles) {
+	s := wb.AddSheet(t.spec.Sheets.Initiatives)
+	s.Protection = &grid.Protection{}
+	s.Page = printWide()
+	s.Freeze = grid.R(tableFirstRow, 2)
+	s.Set(grid.R(1, 1), grid.Cell{Value: grid.Str("Initiatives you propose: launches, expansions and acquisitions"), Style: st.title})
+	s.Set(grid.R(2, 1), grid.Cell{Value: grid.Str(fmt.Sprintf("Amounts in %s. Keep each initiative's amounts in your Plan lines too: "+
+		"this sheet says which part of the plan it is, so that a scenario can pause it. Revenue climbs an S-curve from the start month to its full level.", t.cycle.Currency)), Style: st.subtitle})
+	heads := []string{inName: "Initiative", inKind: "Kind", inStart: "Start month", inOneTime: "One-time cost",
+		inMonthlyCost: "Monthly running cost", inRevenue: "Monthly revenue at full ramp", inRamp: "Months to full ramp",
+		inDescription: "What it is", inYearCost: t.cycle.Year.Name() + " cost"}
+	widths := []float64{inName: 28, inKind: 12, inStart: 16, inOneTime: 15, inMonthlyCost: 15, inRevenue: 17, inRamp: 12, inDescription: 40, inYearCost: 16}
+	s.ColWidths = map[int]float64{}
+	for c := inName; c <= inYearCost; c++ {
+		s.Set(grid.R(tableHeaderRow, c), grid.Cell{Value: grid.Str(heads[c]), Style: st.header})
+		s.ColWidths[c] = widths[c]
+	}
+	n := t.spec.Initiatives
+	last := tableFirstRow + n - 1
+	for i := 0; i < n; i++ {
+		row := tableFirstRow + i
+		for c, style := range []*grid.Style{inName: st.inputText, inKind: st.inputText, inStart: st.inputText, inOneTime: st.inputMoney,
+			inMonthlyCost: st.inputMoney, inRevenue: st.inputMoney, inRamp: st.inputWhole, inDescription: st.inputText} {
+			if style != nil {
+				s.Set(grid.R(row, c), grid.Cell{Style: style})
+			}
+		}
+		r := func(c int) string { return grid.R(row, c).String() }
+		// Cost in the fiscal year: the one-time cost and the running cost
+		// of every month from the start.
+		s.Set(grid.R(row, inYearCost), grid.Cell{
+			Formula: fmt.Sprintf(`IFERROR(%s+%s*(13-MATCH(%s,List_Months,0)),0)`, r(inOneTime), r(inMonthlyCost), r(inStart)),
+			Value:   grid.Int(0), Style: st.money,
+		})
+	}
+	s.Set(grid.R(last+1, inName), grid.Cell{Value: grid.Str("Total"), Style: st.totalLabel})
+	s.Set(grid.R(last+1, inYearCost), grid.Cell{Formula: fmt.Sprintf("SUM(%s:%s)", grid.R(tableFirstRow, inYearCost), grid.R(last, inYearCost)),
+		Value: grid.Int(0), Style: st.totalMoney})
+	col := func(c int) grid.Range { return grid.Rect(tableFirstRow, c, last, c) }
+	money := func(c int, title, message string) grid.Validation {
+		return grid.Validation{Ranges: []grid.Range{col(c)}, Type: grid.ValidateDecimal, Operator: grid.GreaterOrEqual, Formula1: "0", AllowBlank: true,
+			ErrorTitle: title, ErrorMessage: message}
+	}
+	s.Validations = append(s.Validations,
+		grid.Validation{Ranges: []grid.Range{col(inKind)}, Type: grid.ValidateList, Formula1: "List_Kinds", AllowBlank: true,
+			InputTitle: "Kind", InputMessage: "launch: a new product; expansion: a new market or country; M&A: an acquisition.",
+			ErrorTitle: "Kind", ErrorMessage: "Pick launch, expansion or M&A."},
+		grid.Validation{Ranges: []grid.Range{col(inStart)}, Type: grid.ValidateList, Formula1: "List_Months", AllowBlank: true,
+			InputTitle: "Start month", InputMessage: "Pick the fiscal month the initiative starts.", ErrorTitle: "Start month", ErrorMessage: "Pick a month from the list."},
+		money(inOneTime, "One-time cost", "Type the one-time cost, paid in the start month, e.g. 60000."),
+		money(inMonthlyCost, "Monthly running cost", "Type the cost of each month from the start, e.g. 18000."),
+		money(inRevenue, "Monthly revenue", "Type the revenue of a month once the initiative is fully ramped, e.g. 45000."),
+		grid.Validation{Ranges: []grid.Range{col(inRamp)}, Type: grid.ValidateWhole, Operator: grid.Between, Formula1: "0", Formula2: "36", AllowBlank: true,
+			InputTitle: "Months to full ramp", InputMessage: "The month of the initiative (1 is the start month) from which it earns its full revenue; 0 for at once.",
+			ErrorTitle: "Months to full ramp", ErrorMessage: "Type a whole number of months, 0 to 36."},
+	)
+	wb.AddName("Initiatives_Table", grid.Rect(tableFirstRow, inName, last, inDescription).On(s.Name))
+}
+
+func (t *Department) renderRanges(wb *grid.Workbook, st styles) {
+	s := wb.AddSheet(t.spec.Sheets.Ranges)
+	s.Protection = &grid.Protection{}
+	s.Page = printWide()
+	s.Freeze = grid.R(tableFirstRow, 2)
+	s.Set(grid.R(1, 1), grid.Cell{Value: grid.Str("Ranges: how far your plan could move, by account"), Style: st.title})
+	s.Set(grid.R(2, 1), grid.Cell{Value: grid.Str("For the accounts you are least sure of: the low, likely and high case as a share of your plan on the account " +
+		"(85% is 15% below plan, 110% is 10% above). Finance simulates the plan within these ranges."), Style: st.subtitle})
+	year := t.cycle.Year.Name()
+	heads := []string{rgAccount: "Account", rgLow: "Low case (% of plan)", rgLikely: "Likely case (% of plan)", rgHigh: "High case (% of plan)",
+		rgWhy: "Why this range", rgPlan: year + " plan (account)", rgLowAmount: "Low case", rgHighAmount: "High case"}
+	widths := []float64{rgAccount: 30, rgLow: 13, rgLikely: 13, rgHigh: 13, rgWhy: 40, rgPlan: 16, rgLowAmount: 16, rgHighAmount: 16}
+	s.ColWidths = map[int]float64{}
+	for c := rgAccount; c <= rgHighAmount; c++ {
+		s.Set(grid.R(tableHeaderRow, c), grid.Cell{Value: grid.Str(heads[c]), Style: st.header})
+		s.ColWidths[c] = widths[c]
+	}
+	n := t.spec.Ranges
+	last := tableFirstRow + n - 1
+	for i := 0; i < n; i++ {
+		row := tableFirstRow + i
+		r := func(c int) string { return grid.R(row, c).String() }
+		s.Set(grid.R(row, rgAccount), grid.Cell{Style: st.inputText})
+		for _, c := range []int{rgLow, rgLikely, rgHigh} {
+			s.Set(grid.R(row, c), grid.Cell{Style: st.inputPercent})
+		}
+		s.Set(grid.R(row, rgWhy), grid.Cell{Style: st.inputText})
+		s.Set(grid.R(row, rgPlan), grid.Cell{Formula: fmt.Sprintf(`IF(%s="",0,SUMIFS(Plan_Total,Plan_Account,%s))`, r(rgAccount), r(rgAccount)),
+			Value: grid.Int(0), Style: st.money})
+		s.Set(grid.R(row, rgLowAmount), grid.Cell{Formula: fmt.Sprintf("IFERROR(%s*%s,0)", r(rgPlan), r(rgLow)), Value: grid.Int(0), Style: st.money})
+		s.Set(grid.R(row, rgHighAmount), grid.Cell{Formula: fmt.Sprintf("IFERROR(%s*%s,0)", r(rgPlan), r(rgHigh)), Value: grid.Int(0), Style: st.money})
+	}
+	s.Validations = append(s.Validations,
+		grid.Validation{Ranges: []grid.Range{grid.Rect(tableFirstRow, rgAccount, last, rgAccount)}, Type: grid.ValidateList, Formula1: "List_Accounts", AllowBlank: true,
+			InputTitle: "Account", InputMessage: "Pick the account from the list: one line per account.",
+			ErrorTitle: "Unknown account", ErrorMessage: "Pick an account from the list."},
+		grid.Validation{Ranges: []grid.Range{grid.Rect(tableFirstRow, rgLow, last, rgHigh)}, Type: grid.ValidateDecimal, Operator: grid.Between,
+			Formula1: "0.01", Formula2: "10", AllowBlank: true,
+			InputTitle: "Share of plan", InputMessage: "The low case at most the likely one, the likely at most the high one, e.g. 85%, 100%, 110%.",
+			ErrorTitle: "Share of plan", ErrorMessage: "Type a share of your plan from 1% to 1000%, e.g. 85%."},
+	)
+	wb.AddName("Ranges_Table", grid.Rect(tableFirstRow, rgAccount, last, rgWhy).On(s.Name))
+}
+
 func (t *Department) renderLists(wb *grid.Workbook, d engine.Department) {
 	s := wb.AddSheet(t.spec.Sheets.Lists)
 	s.Visibility = grid.Hidden
 	s.Protection = &grid.Protection{}
 	head := []string{listAccounts: "Accounts", listPriorAccount: "Prior-year account", listPriorAmount: "Prior-year actual",
-		listMonths: "Months", listStatus: "Status"}
-	for c := listAccounts; c <= listStatus; c++ {
+		listMonths: "Months", listStatus: "Status", listKinds: "Initiative kinds"}
+	for c := listAccounts; c <= listKinds; c++ {
 		s.Set(grid.R(1, c), grid.Cell{Value: grid.Str(head[c])})
 	}
 	list := func(name string, col int, items []string) {
@@ -543,6 +694,11 @@ func (t *Department) renderLists(wb *grid.Workbook, d engine.Department) {
 	}
 	list("List_Months", listMonths, months)
 	list("List_Status", listStatus, []string{string(engine.Maintained), string(engine.Changed)})
+	var kinds []string
+	for _, k := range initiativeKinds {
+		kinds = append(kinds, k.label)
+	}
+	list("List_Kinds", listKinds, kinds)
 	for i, dim := range t.cycle.Dimensions {
 		col := listFirstDim + i
 		s.Set(grid.R(1, col), grid.Cell{Value: grid.Str(dim.Name)})
@@ -592,7 +748,7 @@ var embeddedSpec = sync.OnceValues(DepartmentSpec)
 func harvests(spec *Spec, sheet string) bool {
 	sh := spec.Sheets
 	switch sheet {
-	case sh.Instructions, sh.Plan, sh.Drivers, sh.Headcount, sh.Assumptions, sh.Lists, sh.Identity:
+	case sh.Instructions, sh.Plan, sh.Drivers, sh.Headcount, sh.Assumptions, sh.Initiatives, sh.Ranges, sh.Lists, sh.Identity:
 		return true
 	}
 	return false

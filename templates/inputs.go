@@ -17,15 +17,17 @@ type Input struct {
 
 // Inputs returns the cell edits that type a submission into a department's
 // workbook, as a person would: lines from the first plan row on, the rest of
-// the plan rows cleared (including seeded ones), then drivers, hires and
-// assumptions. It is the inverse of Parse and serves tests and the demo.
+// the plan rows cleared (including seeded ones), then drivers, hires,
+// assumptions, initiatives and ranges. It is the inverse of Parse and serves
+// tests and the demo.
 func (t *Department) Inputs(sub *engine.Submission) ([]Input, error) {
 	l := t.plan()
 	if len(sub.Lines) > l.lines {
 		return nil, fmt.Errorf("templates: %d lines do not fit the %d plan rows", len(sub.Lines), l.lines)
 	}
-	if len(sub.Hires) > t.spec.Hires || len(sub.Assumptions) > t.spec.Assumptions {
-		return nil, fmt.Errorf("templates: too many hires or assumptions for the template")
+	if len(sub.Hires) > t.spec.Hires || len(sub.Assumptions) > t.spec.Assumptions ||
+		len(sub.Initiatives) > t.spec.Initiatives || len(sub.Ranges) > t.spec.Ranges {
+		return nil, fmt.Errorf("templates: too many hires, assumptions, initiatives or ranges for the template")
 	}
 	var in []Input
 	set := func(sheet string, row, col int, v grid.Value) {
@@ -94,6 +96,31 @@ func (t *Department) Inputs(sub *engine.Submission) ([]Input, error) {
 			set(as, row, c, grid.Str(s))
 		}
 	}
+	is := t.spec.Sheets.Initiatives
+	for i, x := range sub.Initiatives {
+		row := tableFirstRow + i
+		set(is, row, inName, grid.Str(x.Name))
+		set(is, row, inKind, grid.Str(initiativeKindLabel(x.Kind)))
+		set(is, row, inStart, grid.Str(t.MonthLabel(x.Start)))
+		set(is, row, inOneTime, grid.Num(x.OneTimeCost))
+		set(is, row, inMonthlyCost, grid.Num(x.MonthlyCost))
+		set(is, row, inRevenue, grid.Num(x.MonthlyRevenue))
+		set(is, row, inRamp, grid.Int(int64(x.RampMonths)))
+		set(is, row, inDescription, grid.Str(x.Description))
+	}
+	rs := t.spec.Sheets.Ranges
+	for i, r := range sub.Ranges {
+		row := tableFirstRow + i
+		acct := grid.Str(r.Account)
+		if a, ok := t.cycle.Account(r.Account); ok {
+			acct = grid.Str(a.Label())
+		}
+		set(rs, row, rgAccount, acct)
+		set(rs, row, rgLow, grid.Num(r.Low))
+		set(rs, row, rgLikely, grid.Num(r.Likely))
+		set(rs, row, rgHigh, grid.Num(r.High))
+		set(rs, row, rgWhy, grid.Str(r.Comment))
+	}
 	return in, nil
 }
 
@@ -154,6 +181,30 @@ func (t *Department) AssumptionCell(line int, field string) (string, grid.Ref, e
 		return "", grid.Ref{}, fmt.Errorf("templates: no assumption cell %q on line %d", field, line)
 	}
 	return t.spec.Sheets.Assumptions, grid.R(tableFirstRow+line, c), nil
+}
+
+// InitiativeCell returns the cell of an initiative's field (name, kind,
+// start_month, one_time_cost, monthly_cost, monthly_revenue, ramp_months,
+// description); line counts from 0.
+func (t *Department) InitiativeCell(line int, field string) (string, grid.Ref, error) {
+	cols := map[string]int{"name": inName, "kind": inKind, "start_month": inStart, "one_time_cost": inOneTime, "monthly_cost": inMonthlyCost,
+		"monthly_revenue": inRevenue, "ramp_months": inRamp, "description": inDescription}
+	c, ok := cols[field]
+	if !ok || line < 0 || line >= t.spec.Initiatives {
+		return "", grid.Ref{}, fmt.Errorf("templates: no initiative cell %q on line %d", field, line)
+	}
+	return t.spec.Sheets.Initiatives, grid.R(tableFirstRow+line, c), nil
+}
+
+// RangeCell returns the cell of a range's field (account, low, likely,
+// high, comment); line counts from 0.
+func (t *Department) RangeCell(line int, field string) (string, grid.Ref, error) {
+	cols := map[string]int{"account": rgAccount, "low": rgLow, "likely": rgLikely, "high": rgHigh, "comment": rgWhy}
+	c, ok := cols[field]
+	if !ok || line < 0 || line >= t.spec.Ranges {
+		return "", grid.Ref{}, fmt.Errorf("templates: no range cell %q on line %d", field, line)
+	}
+	return t.spec.Sheets.Ranges, grid.R(tableFirstRow+line, c), nil
 }
 
 // DriverCell returns the cell of a driver in fiscal month p.

@@ -13,7 +13,8 @@ import (
 )
 
 // Parse reads the inputs of a department workbook whose identity was
-// verified: plan lines, drivers, headcount and assumptions. It returns the
+// verified: plan lines, drivers, headcount, assumptions, initiatives and
+// ranges. It returns the
 // typed submission, a fact for every non-empty input cell, and the findings
 // (type errors, missing fields, the cycle's rules), each at its cell.
 func (t *Department) Parse(wb *grid.Workbook, id Identity) (*engine.Submission, []engine.Fact, []engine.Finding) {
@@ -40,6 +41,8 @@ func (t *Department) parse(wb *grid.Workbook, id Identity, records bool) (*engin
 	}
 	p.parseHeadcount()
 	p.parseAssumptions()
+	p.parseInitiatives()
+	p.parseRanges()
 	p.findings = append(p.findings, engine.CheckRules(t.cycle, p.sub)...)
 	return p.sub, p.facts, p.findings
 }
@@ -609,5 +612,218 @@ func (p *parser) parseAssumptions() {
 		if ok {
 			p.sub.Assumptions = append(p.sub.Assumptions, a)
 		}
+	}
+}
+
+// initiativeKind reads the kind of an initiative: a label of the drop-down
+// or the kind's own name, in any case.
+func initiativeKind(s string) (string, bool) {
+	s = strings.ToLower(strings.ReplaceAll(s, " ", ""))
+	for _, k := range initiativeKinds {
+		if s == strings.ToLower(k.label) || s == k.kind {
+			return k.kind, true
+		}
+	}
+	return "", false
+}
+
+func (p *parser) parseInitiatives() {
+	sheet := p.t.spec.Sheets.Initiatives
+	s := p.wb.Sheet(sheet)
+	if s == nil {
+		return
+	}
+	fields := []string{inName: "name", inKind: "kind", inStart: "start_month", inOneTime: "one_time_cost", inMonthlyCost: "monthly_cost",
+		inRevenue: "monthly_revenue", inRamp: "ramp_months", inDescription: "description"}
+	seen := map[string]int{}
+	for i := 0; i < p.t.spec.Initiatives; i++ {
+		row := tableFirstRow + i
+		at := func(c int) grid.Ref { return grid.R(row, c) }
+		blank := true
+		for c := inName; c <= inDescription; c++ {
+			if v := s.Value(at(c)); !v.IsEmpty() {
+				blank = false
+				p.fact(sheet, at(c), "initiative", fields[c], v)
+			}
+		}
+		if blank {
+			continue
+		}
+		in := engine.InitiativeInput{Source: engine.Source{Sheet: sheet, Cell: at(inName).String()},
+			Name: text(s.Value(at(inName))), Description: text(s.Value(at(inDescription)))}
+		ok := true
+		name := in.Name
+		switch prev, dup := seen[strings.ToLower(name)]; {
+		case name == "":
+			p.find(engine.Error, sheet, at(inName), "this initiative has no name; name it (e.g. EMEA expansion)")
+			ok, name = false, fmt.Sprintf("the initiative in row %d", row)
+		case dup:
+			p.find(engine.Error, sheet, at(inName), "initiative %q is named in row %d already; give each initiative its own name", name, prev)
+			ok = false
+		default:
+			seen[strings.ToLower(name)] = row
+		}
+		switch v := s.Value(at(inKind)); {
+		case v.IsEmpty():
+			p.find(engine.Error, sheet, at(inKind), "the kind of %s is missing; pick launch, expansion or M&A from the list", name)
+			ok = false
+		default:
+			kind, good := initiativeKind(text(v))
+			if !good {
+				p.find(engine.Error, sheet, at(inKind), "the kind of %s must be launch, expansion or M&A from the list, got %q", name, text(v))
+				ok = false
+			}
+			in.Kind = kind
+		}
+		if v := s.Value(at(inStart)); v.IsEmpty() {
+			p.find(engine.Error, sheet, at(inStart), "the start month of %s is missing; pick it from the list", name)
+			ok = false
+		} else if pr, good := p.startMonth(v); good {
+			in.Start = pr
+			p.lastFact(sheet, at(inStart)).Period = pr
+		} else {
+			p.find(engine.Error, sheet, at(inStart), "the start month of %s must be a month of %s from the list (e.g. %q), got %q",
+				name, p.t.cycle.Year.Name(), p.t.MonthLabel(1), text(v))
+			ok = false
+		}
+		amount := func(c int, what string) decimal.Decimal {
+			v := s.Value(at(c))
+			if v.IsEmpty() {
+				return decimal.Zero
+			}
+			what = fmt.Sprintf("the %s of %s", what, name)
+			n, good := p.number(sheet, at(c), v, label(what))
+			if !good {
+				ok = false
+				return decimal.Zero
+			}
+			if n.IsNegative() {
+				p.find(engine.Error, sheet, at(c), "%s must be zero or more, got %s", what, n)
+				ok = false
+				return decimal.Zero
+			}
+			n = p.money(sheet, at(c), n, label(what))
+			p.setAmountAt(sheet, at(c), n)
+			return n
+		}
+		in.OneTimeCost = amount(inOneTime, "one-time cost")
+		in.MonthlyCost = amount(inMonthlyCost, "monthly running cost")
+		in.MonthlyRevenue = amount(inRevenue, "monthly revenue")
+		if v := s.Value(at(inRamp)); !v.IsEmpty() {
+			if n, good := p.number(sheet, at(inRamp), v, label("the months to full ramp of "+name)); good {
+				if !n.IsInteger() || n.IsNegative() || n.GreaterThan(decimal.NewFromInt(36)) {
+					p.find(engine.Error, sheet, at(inRamp), "the months to full ramp of %s must be a whole number from 0 to 36, got %s", name, n)
+					ok = false
+				}
+				in.RampMonths = int(n.IntPart())
+				p.setAmountAt(sheet, at(inRamp), n)
+			} else {
+				ok = false
+			}
+		}
+		if ok && in.OneTimeCost.IsZero() && in.MonthlyCost.IsZero() && in.MonthlyRevenue.IsZero() {
+			p.find(engine.Error, sheet, at(inOneTime), "%s has no cost and no revenue; type its one-time cost, monthly running cost or monthly revenue", name)
+			ok = false
+		}
+		if ok {
+			p.sub.Initiatives = append(p.sub.Initiatives, in)
+		}
+	}
+}
+
+// rangeCases are the three cases of a range, as the findings name them,
+// with an example of each.
+var rangeCases = [3]struct {
+	col           int
+	name, example string
+}{{rgLow, "low", "85%"}, {rgLikely, "likely", "100%"}, {rgHigh, "high", "110%"}}
+
+// parseRanges reads the Ranges sheet; it runs after parsePlan, whose lines
+// tell whether a range has a plan to move.
+func (p *parser) parseRanges() {
+	sheet := p.t.spec.Sheets.Ranges
+	s := p.wb.Sheet(sheet)
+	if s == nil {
+		return
+	}
+	fields := []string{rgAccount: "account", rgLow: "low", rgLikely: "likely", rgHigh: "high", rgWhy: "comment"}
+	most := decimal.NewFromInt(10)
+	seen := map[string]int{}
+	for i := 0; i < p.t.spec.Ranges; i++ {
+		row := tableFirstRow + i
+		at := func(c int) grid.Ref { return grid.R(row, c) }
+		blank := true
+		for c := rgAccount; c <= rgWhy; c++ {
+			if v := s.Value(at(c)); !v.IsEmpty() {
+				blank = false
+				p.fact(sheet, at(c), "range", fields[c], v)
+			}
+		}
+		if blank {
+			continue
+		}
+		r := engine.RangeInput{Source: engine.Source{Sheet: sheet, Cell: at(rgAccount).String()}, Comment: text(s.Value(at(rgWhy)))}
+		ok := true
+		what := fmt.Sprintf("the range in row %d", row)
+		if v := s.Value(at(rgAccount)); v.IsEmpty() {
+			p.find(engine.Error, sheet, at(rgAccount), "this range has no account; pick the account from the list")
+			ok = false
+		} else if a, good := p.account(sheet, at(rgAccount), v); !good {
+			ok = false
+		} else {
+			r.Account, what = a.Code, a.Label()
+			for c := rgAccount; c <= rgWhy; c++ {
+				p.lastFact(sheet, at(c)).Account = a.Code
+			}
+			if prev, dup := seen[a.Code]; dup {
+				p.find(engine.Error, sheet, at(rgAccount), "%s has a range in row %d already; give one range per account and delete the other", a.Label(), prev)
+				ok = false
+			} else {
+				seen[a.Code] = row
+			}
+		}
+		var cases [3]decimal.Decimal
+		complete := true
+		for j, rc := range rangeCases {
+			v := s.Value(at(rc.col))
+			if v.IsEmpty() {
+				p.find(engine.Error, sheet, at(rc.col), "the %s case of %s is missing; type it as a share of your plan, e.g. %s", rc.name, what, rc.example)
+				complete = false
+				continue
+			}
+			n, good := p.number(sheet, at(rc.col), v, label(fmt.Sprintf("the %s case of %s", rc.name, what)))
+			if !good {
+				complete = false
+				continue
+			}
+			if !n.IsPositive() || n.GreaterThan(most) {
+				p.find(engine.Error, sheet, at(rc.col), "the %s case of %s must be a share of your plan above 0%% and at most 1000%%, got %s; type it as a percentage, e.g. %s",
+					rc.name, what, engine.Percent(n), rc.example)
+				complete = false
+				continue
+			}
+			cases[j] = n
+			p.setAmountAt(sheet, at(rc.col), n)
+		}
+		if complete {
+			for j := 1; j < len(cases); j++ {
+				if cases[j].LessThan(cases[j-1]) {
+					lo, hi := rangeCases[j-1], rangeCases[j]
+					p.find(engine.Error, sheet, at(hi.col), "the %s case of %s (%s) is below its %s case (%s); the cases go low ≤ likely ≤ high",
+						hi.name, what, engine.Percent(cases[j]), lo.name, engine.Percent(cases[j-1]))
+					complete = false
+					break
+				}
+			}
+		}
+		if !ok || !complete {
+			continue
+		}
+		r.Low, r.Likely, r.High = cases[0], cases[1], cases[2]
+		if !p.sub.Plans(r.Account) {
+			p.find(engine.Warning, sheet, at(rgAccount), "your plan has no amounts on %s, so this range moves nothing; plan the account on the %s sheet or delete the range",
+				what, p.t.spec.Sheets.Plan)
+		}
+		p.sub.Ranges = append(p.sub.Ranges, r)
 	}
 }

@@ -21,12 +21,16 @@ type Spec struct {
 	Lines       int    `yaml:"lines"`
 	Hires       int    `yaml:"hires"`
 	Assumptions int    `yaml:"assumptions"`
+	Initiatives int    `yaml:"initiatives"`
+	Ranges      int    `yaml:"ranges"`
 	Sheets      struct {
 		Instructions string `yaml:"instructions"`
 		Plan         string `yaml:"plan"`
 		Drivers      string `yaml:"drivers"`
 		Headcount    string `yaml:"headcount"`
 		Assumptions  string `yaml:"assumptions"`
+		Initiatives  string `yaml:"initiatives"`
+		Ranges       string `yaml:"ranges"`
 		Lists        string `yaml:"lists"`
 		Identity     string `yaml:"identity"`
 	} `yaml:"sheets"`
@@ -58,8 +62,8 @@ func parseSpec(data []byte) (*Spec, error) {
 	if err := yaml.Unmarshal(data, &s); err != nil {
 		return nil, fmt.Errorf("templates: department template: %w", err)
 	}
-	if s.ID == "" || s.Version < 1 || s.Lines < 1 || s.Hires < 1 || s.Assumptions < 1 {
-		return nil, fmt.Errorf("templates: department template: id, version, lines, hires and assumptions are required")
+	if s.ID == "" || s.Version < 1 || s.Lines < 1 || s.Hires < 1 || s.Assumptions < 1 || s.Initiatives < 1 || s.Ranges < 1 {
+		return nil, fmt.Errorf("templates: department template: id, version, lines, hires, assumptions, initiatives and ranges are required")
 	}
 	return &s, nil
 }

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/shopspring/decimal"
-
 	"aop/engine"
 	"aop/engine/scenario"
 )
@@ -60,7 +58,7 @@ func (s Spec) WithSubmissions(c *engine.Cycle, subs []*engine.Submission) Spec {
 	for _, sub := range subs {
 		for _, r := range sub.Ranges {
 			a, ok := c.Account(r.Account)
-			if !ok || !planned(sub, a.Code) {
+			if !ok || !sub.Plans(a.Code) {
 				continue
 			}
 			key := scenario.Key{Department: sub.Department, Driver: a.Code, Dimension: a.Group}
@@ -99,19 +97,4 @@ func (s Spec) WithSubmissions(c *engine.Cycle, subs []*engine.Submission) Spec {
 		s.Runs = DefaultRuns
 	}
 	return s
-}
-
-// planned reports whether a submission plans an amount on an account in
-// any month, as the consolidation adds its lines up.
-func planned(sub *engine.Submission, code string) bool {
-	var months [engine.MonthsPerYear]decimal.Decimal
-	for i := range sub.Lines {
-		if sub.Lines[i].Account != code {
-			continue
-		}
-		for p, m := range sub.Lines[i].Months {
-			months[p] = months[p].Add(m)
-		}
-	}
-	return slices.ContainsFunc(months[:], func(m decimal.Decimal) bool { return !m.IsZero() })
 }
