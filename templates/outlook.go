@@ -35,6 +35,10 @@ type Outlook struct {
 	Triggers []scenario.Trigger
 	// Ranges is the simulation of the base, or nil.
 	Ranges *scenario.Simulated
+	// RangeDrivers are the uncertain drivers the simulation drew, the
+	// cycle's and the departments' (model.IsDepartmentRange tells them
+	// apart).
+	RangeDrivers []scenario.Range
 	// Accuracy is each department's record of forecasts against actuals.
 	Accuracy []accuracy.Report
 	// Initiatives are the initiatives in the plan with their monthly lines.
@@ -51,7 +55,10 @@ type Initiative struct {
 	// Department is the id of the department whose plan holds it.
 	Department string
 	// Kind is the initiative's model, such as "launch" or "acquisition".
-	Kind           string
+	Kind string
+	// Proposed says the department proposed it on its workbook, rather than
+	// finance in the cycle file.
+	Proposed       bool
 	Revenue, Costs []decimal.Decimal
 }
 
@@ -91,10 +98,10 @@ func (t *Department) financeOutlook(wb *grid.Workbook, o *Outlook, st summarySty
 		t.financeScenarios(wb, o, st, ost)
 	}
 	if o.Ranges != nil && len(o.Ranges.Metrics) > 0 {
-		t.financeRanges(wb, o.Ranges, st, ost)
+		t.financeRanges(wb, o.Ranges, o.RangeDrivers, st, ost)
 	}
 	if len(o.Accuracy) > 0 {
-		t.financeAccuracy(wb, o.Accuracy, st, ost)
+		t.financeAccuracy(wb, financeAccuracy, o.Accuracy, st, ost)
 	}
 	if len(o.Initiatives) > 0 {
 		t.financeInitiatives(wb, o.Initiatives, st)
@@ -393,8 +400,9 @@ func metricLabel(metric string) string {
 }
 
 // financeRanges writes the Monte Carlo percentiles of the base: the year
-// figures and each month's, with the runs and the seed that reproduce them.
-func (t *Department) financeRanges(wb *grid.Workbook, sim *scenario.Simulated, st summaryStyles, ost outlookStyles) {
+// figures and each month's, with the runs and the seed that reproduce them,
+// and below them the uncertain drivers drawn.
+func (t *Department) financeRanges(wb *grid.Workbook, sim *scenario.Simulated, drivers []scenario.Range, st summaryStyles, ost outlookStyles) {
 	c := t.cycle
 	s := wb.AddSheet(financeRanges)
 	s.ColWidths = map[int]float64{1: 30}
@@ -476,6 +484,92 @@ func (t *Department) financeRanges(wb *grid.Workbook, sim *scenario.Simulated, s
 			},
 		})
 	}
+	if len(drivers) > 0 {
+		w.row++
+		t.rangeDrivers(w, drivers, st)
+	}
+}
+
+// rangeDrivers lists the uncertain drivers of a simulation: what each
+// picks, its spread and who gave it. Multipliers show as shares of plan.
+func (t *Department) rangeDrivers(w *sheetWriter, drivers []scenario.Range, st summaryStyles) {
+	c := t.cycle
+	for col, width := range map[int]float64{2: 24, 3: 26, 4: 16, 8: 22, 9: 30} {
+		w.s.ColWidths[col] = max(w.s.ColWidths[col], width)
+	}
+	for col := 5; col <= 7; col++ {
+		w.s.ColWidths[col] = max(w.s.ColWidths[col], 14)
+	}
+	w.cell(1, grid.Str("Uncertain drivers"), st.title)
+	w.row++
+	w.cell(1, grid.Str("Each run draws every range once and applies it to the plan it picks over its months. A department's range of its own plan is used where the cycle file has none for that plan."), st.note)
+	w.row++
+	w.headers(st.header, "Range", "Department", "Plan of", "Spread", "Low (min or P5)", "Likely (mode)", "High (max or P95)", "Months", "Given by")
+	for _, r := range drivers {
+		value := func(col int, d decimal.Decimal) {
+			if r.Op == scenario.OpMultiply {
+				w.cell(col, grid.Num(d), st.percent)
+			} else {
+				w.cell(col, grid.Num(d), st.money)
+			}
+		}
+		w.cell(1, grid.Str(r.Name), st.label)
+		w.cell(2, grid.Str(t.selectedDepartment(r.Select.Department)), st.label)
+		w.cell(3, grid.Str(t.selectedPlan(r.Select)), st.label)
+		switch d := r.Dist.(type) {
+		case scenario.PERT:
+			w.cell(4, grid.Str(string(r.Op)+", PERT"), st.label)
+			value(5, d.Min)
+			value(6, d.Mode)
+			value(7, d.Max)
+		case scenario.LogNormal:
+			w.cell(4, grid.Str(string(r.Op)+", lognormal 90%"), st.label)
+			value(5, d.P5)
+			value(7, d.P95)
+		}
+		months := "the year"
+		if r.From > 1 || (r.To > 0 && r.To < engine.MonthsPerYear) {
+			from, to := max(r.From, 1), r.To
+			if to == 0 {
+				to = engine.MonthsPerYear
+			}
+			months = c.Year.Label(from) + " to " + c.Year.Label(to)
+		}
+		w.cell(8, grid.Str(months), st.label)
+		by := "the cycle file"
+		if model.IsDepartmentRange(r) {
+			by = t.selectedDepartment(r.Select.Department) + "'s workbook"
+		}
+		w.cell(9, grid.Str(by), st.label)
+		w.row++
+	}
+}
+
+// selectedDepartment names the departments a selector picks.
+func (t *Department) selectedDepartment(pattern string) string {
+	if pattern == "" || pattern == "*" {
+		return "all departments"
+	}
+	if d, ok := t.cycle.Department(pattern); ok {
+		return d.Name
+	}
+	return pattern
+}
+
+// selectedPlan names the plan a selector picks: an account, a group of
+// accounts or a driver.
+func (t *Department) selectedPlan(sel scenario.Selector) string {
+	driver := sel.Driver
+	switch {
+	case sel.Dimension != "" && sel.Dimension != "*":
+		return "group " + sel.Dimension
+	case driver == "" || driver == "*":
+		return "every account"
+	}
+	if a, ok := t.cycle.Account(driver); ok {
+		return a.Label()
+	}
+	return driver
 }
 
 // BiasFlag is the warning the Accuracy tab shows for a department with a
@@ -491,11 +585,11 @@ func BiasFlag(r accuracy.Report) string {
 	return ""
 }
 
-// financeAccuracy writes each department's forecast accuracy by line, and
-// flags the departments with a persistent bias.
-func (t *Department) financeAccuracy(wb *grid.Workbook, reports []accuracy.Report, st summaryStyles, ost outlookStyles) {
+// financeAccuracy writes each department's forecast accuracy by line on
+// the tab name, and flags the departments with a persistent bias.
+func (t *Department) financeAccuracy(wb *grid.Workbook, name string, reports []accuracy.Report, st summaryStyles, ost outlookStyles) {
 	c := t.cycle
-	s := wb.AddSheet(financeAccuracy)
+	s := wb.AddSheet(name)
 	s.ColWidths = map[int]float64{1: 28, 2: 10, 3: 40, 4: 9, 5: 10, 6: 10, 7: 10, 8: 22, 9: 15, 10: 16, 11: 17, 12: 70}
 	w := &sheetWriter{s: s, row: 1}
 	w.cell(1, grid.Str("Forecast accuracy: each department's past forecasts against the actuals that followed"), st.title)
@@ -560,7 +654,8 @@ func (t *Department) financeInitiatives(wb *grid.Workbook, ins []Initiative, st 
 	c := t.cycle
 	w := t.monthTable(wb, financeInitiatives, st, "Initiative",
 		fmt.Sprintf("Strategic initiatives · %s (%s): revenue, costs and net by month", c.Year.Name(), c.Currency),
-		"From each initiative's model (a launch on its adoption curve, an acquisition from its close). The plan includes them; a playbook that pauses an initiative takes its lines out from that month. Net = revenue − costs.")
+		"From each initiative's model (a launch on its adoption curve, an acquisition from its close; one a department proposed on its workbook, its one-time and running costs and revenue on an S-curve to its full level). "+
+			"The plan includes them; a playbook that pauses an initiative takes its lines out from that month. Net = revenue − costs.")
 	var total [3][engine.MonthsPerYear]decimal.Decimal
 	lines := func(label string, l [3][engine.MonthsPerYear]decimal.Decimal, bold bool) {
 		for j, name := range []string{"Revenue", "Costs", "Net"} {
@@ -583,7 +678,11 @@ func (t *Department) financeInitiatives(wb *grid.Workbook, ins []Initiative, st 
 		}
 		label := in.Name
 		if d, ok := c.Department(in.Department); ok {
-			label += " (" + d.Name + ", " + in.Kind + ")"
+			kind := in.Kind
+			if in.Proposed {
+				kind = initiativeKindLabel(in.Kind) + ", proposed by the department"
+			}
+			label += " (" + d.Name + ", " + kind + ")"
 		}
 		lines(label, l, false)
 	}
