@@ -68,6 +68,14 @@ func testOutlook() *Outlook {
 			{Metric: scenario.Revenue, Year: scenario.Percentiles{P10: dec("11000"), P50: dec("12000"), P90: dec("12500.5")}, Months: months("900", "1000", "1050")},
 			{Metric: scenario.Cash, Year: scenario.Percentiles{P10: dec("-50"), P50: dec("1200"), P90: dec("1500")}, Months: months("-10", "100", "130")},
 		}},
+		RangeDrivers: []scenario.Range{
+			{Name: "revenue", Select: model.AccountSelector("*", "4000"), Op: scenario.OpMultiply, From: 4,
+				Dist: scenario.PERT{Min: dec("0.86"), Mode: dec("1"), Max: dec("1.06")}},
+			{Name: "travel", Select: model.GroupSelector("ops", "Travel"), Op: scenario.OpAdd,
+				Dist: scenario.LogNormal{P5: dec("100"), P95: dec("900")}},
+			{Name: model.DepartmentRangeName("sales", "6200"), Select: model.AccountSelector("sales", "6200"), Op: scenario.OpMultiply,
+				Dist: scenario.PERT{Min: dec("0.9"), Mode: dec("1"), Max: dec("1.25")}},
+		},
 		Accuracy: []accuracy.Report{
 			{Department: "sales", Line: accuracy.Revenue, Periods: 12, PercentDefined: true, MAPE: 8.5, MPE: -8.25, WAPE: 8.3,
 				Tracking: []accuracy.Signal{{Period: 12, TS: -11.5}}, Breach: 3, Significant: true,
@@ -75,7 +83,10 @@ func testOutlook() *Outlook {
 			{Department: "ops", Line: accuracy.Cost, Periods: 8, PercentDefined: true, MAPE: 1, MPE: 0.5, WAPE: 1.2,
 				Tracking: []accuracy.Signal{{Period: 8, TS: 1.25}}, Evidence: "no significant bias", Factor: dec("1")},
 		},
-		Initiatives: []Initiative{{Name: "apollo", Department: "sales", Kind: "launch", Revenue: flat("300"), Costs: flat("100.5")}},
+		Initiatives: []Initiative{
+			{Name: "apollo", Department: "sales", Kind: "launch", Revenue: flat("300"), Costs: flat("100.5")},
+			{Name: "hermes", Department: "ops", Kind: "acquisition", Proposed: true, Revenue: flat("50"), Costs: flat("10")},
+		},
 		Drivers: []model.DriverGap{{Department: "sales", Implied: [12]decimal.Decimal(flat("0")), Typed: [12]decimal.Decimal(flat("1000")),
 			From: 3, ImpliedYear: dec("9500"), TypedYear: dec("10000"), Gap: dec("-500")}},
 	}
@@ -143,6 +154,21 @@ func TestFinanceWorkbookOutlookTabs(t *testing.T) {
 	month := gridtest.RowOf(s, 1, c.Year.Label(1))
 	assert.Equal(t, "900", gridtest.Number(t, s, month, 2).String())
 	assert.Equal(t, "130", gridtest.Number(t, s, month, 7).String(), "cash P90 in month 1")
+	head = gridtest.RowOf(s, 1, "Range")
+	require.Greater(t, head, month, "the drivers are listed below the percentiles")
+	texts := func(row int) []string {
+		var out []string
+		for col := 1; col <= 9; col++ {
+			out = append(out, s.Value(grid.R(row, col)).Text)
+		}
+		return out
+	}
+	assert.Equal(t, []string{"Range", "Department", "Plan of", "Spread", "Low (min or P5)", "Likely (mode)", "High (max or P95)", "Months", "Given by"}, texts(head))
+	assert.Equal(t, []string{"revenue", "all departments", "4000 Subscription revenue", "multiply, PERT", "0.86", "1", "1.06", "Oct 2026 to Jun 2027", "the cycle file"}, texts(head+1))
+	assert.Equal(t, "0.0%", s.Cell(grid.R(head+1, 5)).Style.NumFmt, "a multiplier shows as a share of plan")
+	assert.Equal(t, []string{"travel", "Operations", "group Travel", "add, lognormal 90%", "100", "", "900", "the year", "the cycle file"}, texts(head+2))
+	assert.Equal(t, "#,##0.00", s.Cell(grid.R(head+2, 5)).Style.NumFmt, "an amount added shows as money")
+	assert.Equal(t, []string{"sales 6200 (department)", "Sales", "6200 Travel", "multiply, PERT", "0.9", "1", "1.25", "the year", "Sales's workbook"}, texts(head+3))
 
 	s = wb.Sheet("Accuracy")
 	sales := gridtest.RowOf(s, 1, "Sales")
@@ -167,8 +193,11 @@ func TestFinanceWorkbookOutlookTabs(t *testing.T) {
 	assert.Equal(t, "1206", gridtest.Number(t, s, apollo+1, total).String())
 	assert.Equal(t, "Net", s.Value(grid.R(apollo+2, 2)).Text)
 	assert.Equal(t, "199.5", gridtest.Number(t, s, apollo+2, 3).String())
+	hermes := gridtest.RowOf(s, 1, "hermes (Operations, M&A, proposed by the department)")
+	require.Positive(t, hermes, "a department's initiative is listed like the cycle's, and says who proposed it")
+	assert.Equal(t, "480", gridtest.Number(t, s, hermes+2, total).String())
 	all := gridtest.RowOf(s, 1, "All initiatives")
-	assert.Equal(t, "2394", gridtest.Number(t, s, all+2, total).String())
+	assert.Equal(t, "2874", gridtest.Number(t, s, all+2, total).String(), "(300 − 100.5 + 50 − 10) × 12")
 
 	s = wb.Sheet("Drivers")
 	salesRow := gridtest.RowOf(s, 1, "Sales")
