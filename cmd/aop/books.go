@@ -31,6 +31,8 @@ type xlsxBooks struct {
 type bookCycle struct {
 	h        *harvest.Harvester
 	planning model.Spec
+	// file is the parsed cycle file: its actuals mappings.
+	file *cyclefile.File
 }
 
 func newXLSXBooks(key templates.Key) *xlsxBooks {
@@ -48,7 +50,7 @@ func (b *xlsxBooks) parseCycle(name string, data []byte) (*engine.Cycle, error) 
 	if err != nil {
 		return nil, err
 	}
-	bc.planning = f.Planning
+	bc.planning, bc.file = f.Planning, f
 	return f.Cycle, nil
 }
 

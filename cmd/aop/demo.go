@@ -370,6 +370,21 @@ ranges:
     - {name: subscription-revenue, department: sales, account: "4000", pert: {min: 0.86, mode: 1, max: 1.06}}
     - {name: hosting-costs, department: "*", account: "5000", lognormal: {p5: 0.95, p95: 1.3}}
 
+actuals:
+  review:
+    explain_above: {amount: 25000, share: 5%}
+    watch: 10%
+    breach: 20%
+  mappings:
+    - name: gl
+      columns: {department: Cost centre, account: Account, amount: Amount, period: Period}
+      control_total: {column: Cost centre, label: Total}
+    - name: kpis
+      columns:
+        department: Cost centre
+        period: Period
+        indicators: {pipeline: Pipeline, win_rate: Win rate, stage_2_to_close_conversion: Stage-2 to close conversion}
+
 history:
   accuracy:
     - department: customer-success

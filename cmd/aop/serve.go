@@ -20,6 +20,7 @@ import (
 	"aop/cmd/internal/httpapi"
 	"aop/cmd/internal/jobs"
 	"aop/cmd/internal/keys"
+	"aop/cmd/internal/notify"
 	"aop/cmd/internal/plan"
 	"aop/cmd/internal/store"
 )
@@ -184,14 +185,27 @@ func open(ctx context.Context, e *env, configPath string) (*service, error) {
 	submissions := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "aop_submissions_total",
 		Help: "Submissions harvested since the process started, by outcome (accepted, rejected)."}, []string{"state"})
 	s.reg.MustRegister(jobDone, submissions)
+	schedule, err := cfg.Close.Parsed()
+	if err != nil {
+		return fail(fmt.Errorf("close: %w", err))
+	}
+	notifier, err := notify.New(cfg.Alerts, log)
+	if err != nil {
+		return fail(fmt.Errorf("alerts: %w", err))
+	}
 	var svc *plan.Service
 	q, err := jobs.New(jobsConfig(st, jobs.Config{
 		Handler:     func(ctx context.Context, j plan.Job) error { return svc.RunJob(ctx, j) },
 		Workers:     cfg.Jobs.Workers,
 		RescueAfter: cfg.Jobs.RescueAfter.Std(),
 		Logger:      log,
-		Periodic:    []jobs.Periodic{{Every: cfg.Reminders.Every.Std(), Job: plan.Job{Kind: plan.JobRemind, Key: "remind"}}},
-		OnDone:      func(kind, state string, d time.Duration) { jobDone.WithLabelValues(kind, state).Observe(d.Seconds()) },
+		Periodic: []jobs.Periodic{
+			{Every: cfg.Reminders.Every.Std(), Job: plan.Job{Kind: plan.JobRemind, Key: "remind"}},
+			// The close's cron schedule is minutes; the tick looks each
+			// minute, and at start to catch up what a stop missed.
+			{Every: time.Minute, Job: plan.Job{Kind: plan.JobCloseTick, Key: "close-tick"}, RunOnStart: true},
+		},
+		OnDone: func(kind, state string, d time.Duration) { jobDone.WithLabelValues(kind, state).Observe(d.Seconds()) },
 	}))
 	if err != nil {
 		return fail(err)
@@ -211,6 +225,7 @@ func open(ctx context.Context, e *env, configPath string) (*service, error) {
 		Store: st, Queue: q, Books: books, Spreadsheets: spreadsheets, Key: key, Log: log, ParseCycle: books.parseCycle,
 		WebhookWindow: cfg.WebhookWindow.Std(), RemindLead: cfg.Reminders.LeadTime.Std(), PublicURL: cfg.PublicURL,
 		Processed: func(st plan.SubmissionState) { submissions.WithLabelValues(string(st)).Inc() },
+		Closer:    books, CloseSchedule: schedule, Notifier: notifier,
 	})
 	s.queue, s.svc = q, svc
 	return s, nil

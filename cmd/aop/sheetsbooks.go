@@ -10,6 +10,7 @@ import (
 	"aop/cmd/internal/plan"
 	"aop/cmd/internal/store"
 	"aop/engine"
+	"aop/engine/review"
 	"aop/engine/grid"
 	"aop/sheets"
 	"aop/templates"
@@ -19,6 +20,9 @@ import (
 // fixed, and clear of the rendered sheets' ids, so that adding it twice
 // fails instead of adding a copy.
 const summaryTabID = sheets.FirstSheetID + 900
+
+// actualsTabID is the sheet id of the Actuals vs Plan tab, likewise.
+const actualsTabID = sheets.FirstSheetID + 901
 
 // sheetsBooks is the service's Google side, plan.Spreadsheets: the
 // templates render a department's workbook as for an .xlsx round, and the
@@ -142,4 +146,17 @@ func (g *sheetsBooks) WriteSummary(ctx context.Context, c *engine.Cycle, k *engi
 		index = slices.Index(names, h.Template.Spec().Sheets.Instructions) + 1
 	}
 	return g.client.WriteTab(ctx, id, sheets.Tab{ID: summaryTabID, Sheet: sheet, Index: index}, create)
+}
+
+func (g *sheetsBooks) WriteActuals(ctx context.Context, c *engine.Cycle, r *review.Report, dept, id, asOf string, create bool) error {
+	sheet, t, err := g.books.actualsTab(c, r, dept, asOf)
+	if err != nil {
+		return err
+	}
+	// The tab goes right after the instructions.
+	index := 0
+	if names, err := t.Sheets(dept); err == nil {
+		index = slices.Index(names, t.Spec().Sheets.Instructions) + 1
+	}
+	return g.client.WriteTab(ctx, id, sheets.Tab{ID: actualsTabID, Sheet: sheet, Index: index}, create)
 }

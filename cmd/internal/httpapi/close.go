@@ -11,8 +11,8 @@ import (
 // importActuals reads a ledger export (CSV or xlsx) into a cycle's
 // actuals: ?mapping= names the cycle's mapping (its first by default),
 // ?name= the file, ?strict=true keeps nothing unless every row maps and
-// the control totals reconcile. The answer is the import's report and
-// the job of the close it queued.
+// the control totals reconcile. The answer is the import's report and the
+// periods kept.
 func (s *server) importActuals(c *echo.Context) error {
 	data, err := readBody(c, "ledger export", s.maxUpload)
 	if err != nil {

@@ -70,9 +70,6 @@ type ImportedActuals struct {
 	ActualsReport
 	// Periods are the imports stored, one a period.
 	Periods []ActualsImport `json:"periods"`
-	// Close is the job of the close the import queued (0 when nothing was
-	// kept).
-	Close int64 `json:"close_job,omitempty"`
 }
 
 // ImportActuals stores a ledger export, reads it with one of the cycle's
@@ -80,7 +77,7 @@ type ImportedActuals struct {
 // (a re-import replaces the period and keeps the earlier import). The
 // file is stored before it is read, so nothing sent is lost; with strict,
 // a file with unmapped rows or a control total that differs keeps
-// nothing. A close is queued at once; the schedule would find it too.
+// nothing. The close schedule's next run closes what was imported.
 func (s *Service) ImportActuals(ctx context.Context, a Actor, cycle, mapping, name string, data []byte, strict bool) (ImportedActuals, error) {
 	if err := financeOnly(a, true); err != nil {
 		return ImportedActuals{}, err
@@ -130,10 +127,6 @@ func (s *Service) ImportActuals(ctx context.Context, a Actor, cycle, mapping, na
 		return s.audit(ctx, tx, a, "actuals.import", 0, "", "cycle "+cycle, nil,
 			map[string]any{"file": name, "source": source, "periods": len(out.Periods), "clean": rep.Clean})
 	})
-	if err != nil || len(out.Periods) == 0 {
-		return out, err
-	}
-	out.Close, err = s.queueClose(ctx, cycle)
 	return out, err
 }
 

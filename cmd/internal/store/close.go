@@ -70,8 +70,8 @@ func (t *tx) AddCloseRun(ctx context.Context, c *plan.CloseRun) (bool, error) {
 
 // UpdateCloseRun stores the outcome of a close.
 func (t *tx) UpdateCloseRun(ctx context.Context, c plan.CloseRun) error {
-	n, err := t.c.exec(ctx, `UPDATE closes SET state = ?, round = ?, report = ?, summary = ?, error_message = ?, done_at = ? WHERE id = ?`,
-		c.State, c.Round, jsonText(c.Report), nullString(c.Summary), c.Error, nullTime(c.Done), c.ID)
+	n, err := t.c.exec(ctx, `UPDATE closes SET period = ?, state = ?, round = ?, report = ?, summary = ?, error_message = ?, done_at = ?
+		WHERE id = ?`, c.Period, c.State, c.Round, jsonText(c.Report), nullString(c.Summary), c.Error, nullTime(c.Done), c.ID)
 	if err == nil && n == 0 {
 		err = plan.NotFound("close", c.ID)
 	}

@@ -967,20 +967,20 @@ func testCloses(t *testing.T, tx plan.Tx) {
 	summary, err := tx.PutBlob(ctx, []byte("close workbook"))
 	require.NoError(t, err)
 
-	c1 := plan.CloseRun{Cycle: "fy27", Period: "FY2027-P01", Digest: "d1", Round: r.ID, State: "running", At: at}
+	c1 := plan.CloseRun{Cycle: "fy27", Digest: "d1", Round: r.ID, State: "running", At: at}
 	added, err := tx.AddCloseRun(ctx, &c1)
 	require.NoError(t, err)
 	require.True(t, added)
 	require.NotZero(t, c1.ID)
 	c1.At = stored(c1.At)
 
-	same := plan.CloseRun{Cycle: "fy27", Period: "FY2027-P01", Digest: "d1", State: "running", At: at.Add(time.Hour)}
+	same := plan.CloseRun{Cycle: "fy27", Digest: "d1", State: "running", At: at.Add(time.Hour)}
 	added, err = tx.AddCloseRun(ctx, &same)
 	require.NoError(t, err)
 	require.False(t, added, "one close per state of the actuals")
 	require.Equal(t, c1, same)
 
-	c1.State, c1.Report, c1.Summary, c1.Done = "done", json.RawMessage(`{"closed": 1}`), summary, ptr(stored(at.Add(time.Minute)))
+	c1.Period, c1.State, c1.Report, c1.Summary, c1.Done = "FY2027-P01", "done", json.RawMessage(`{"closed": 1}`), summary, ptr(stored(at.Add(time.Minute)))
 	require.NoError(t, tx.UpdateCloseRun(ctx, c1))
 	got, err := tx.CloseRun(ctx, c1.ID)
 	require.NoError(t, err)

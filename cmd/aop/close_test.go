@@ -1,0 +1,357 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"aop/cmd/internal/plan"
+	"aop/cmd/internal/servetest"
+	"aop/cmd/internal/store"
+	"aop/engine"
+	"aop/engine/grid"
+	"aop/engine/review"
+	"aop/excel"
+	"aop/templates"
+)
+
+// inlineQueue runs jobs when a test drains it, one at a time in the order
+// they were queued, and, like the real queue, keeps a key it has seen from
+// being queued again.
+type inlineQueue struct {
+	mu      sync.Mutex
+	pending []plan.Job
+	seen    map[string]int64
+	ran     []plan.Job
+}
+
+func (q *inlineQueue) Enqueue(_ context.Context, j plan.Job) (int64, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if id, ok := q.seen[j.Key]; ok {
+		return id, nil
+	}
+	id := int64(len(q.seen) + 1)
+	q.seen[j.Key] = id
+	q.pending = append(q.pending, j)
+	return id, nil
+}
+
+func (q *inlineQueue) Job(context.Context, int64) (plan.JobInfo, error) {
+	return plan.JobInfo{}, plan.NotFound("job", 0)
+}
+
+// drain runs every queued job, and those they queue; a failing job fails
+// the test.
+func (q *inlineQueue) drain(t *testing.T, svc *plan.Service) {
+	t.Helper()
+	for {
+		q.mu.Lock()
+		if len(q.pending) == 0 {
+			q.mu.Unlock()
+			return
+		}
+		j := q.pending[0]
+		q.pending = q.pending[1:]
+		q.mu.Unlock()
+		require.NoError(t, svc.RunJob(t.Context(), j), "job %s %s", j.Kind, j.Key)
+		q.mu.Lock()
+		q.ran = append(q.ran, j)
+		q.mu.Unlock()
+	}
+}
+
+// count counts the jobs of a kind that ran.
+func (q *inlineQueue) count(kind string) int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n := 0
+	for _, j := range q.ran {
+		if j.Kind == kind {
+			n++
+		}
+	}
+	return n
+}
+
+// alerts records the alerts raised.
+type alerts struct {
+	mu   sync.Mutex
+	list []plan.Alert
+}
+
+func (a *alerts) Notify(_ context.Context, x plan.Alert) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.list = append(a.list, x)
+	return nil
+}
+
+// clock is a virtual clock.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
+// closeService is a service on SQLite, run in process on a virtual clock,
+// with the demo cycle's round filled by every department, approved and
+// consolidated.
+type closeService struct {
+	svc    *plan.Service
+	st     *store.Store
+	q      *inlineQueue
+	clock  *clock
+	alerts *alerts
+	c      *engine.Cycle
+	round  plan.Round
+}
+
+func newCloseService(t *testing.T) *closeService {
+	ctx := t.Context()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "aop.db"), nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	require.NoError(t, st.Migrate(ctx))
+	key := templates.Key("the close test's signing key, 32 bytes or more")
+	books := newXLSXBooks(key)
+	schedule, err := cron.ParseStandard("0 6 5 * *") // 06:00 on the 5th, when the books have closed
+	require.NoError(t, err)
+	cs := &closeService{st: st, q: &inlineQueue{seen: map[string]int64{}}, alerts: &alerts{},
+		clock: &clock{now: time.Date(2026, time.January, 20, 9, 0, 0, 0, time.UTC)}}
+	cs.svc = plan.New(plan.Options{Store: st, Queue: cs.q, Books: books, Closer: books, ParseCycle: books.parseCycle,
+		Key: key, Now: cs.clock.Now, Log: slog.New(slog.DiscardHandler), CloseSchedule: schedule, Notifier: cs.alerts,
+		PublicURL: "https://aop.example"})
+
+	_, err = cs.svc.LoadCycle(ctx, plan.System, "cycle.yaml", []byte(demoCycleYAML()))
+	require.NoError(t, err)
+	cs.c = demoCycle(t)
+	cs.round, err = cs.svc.OpenRound(ctx, plan.System, plan.OpenRound{Cycle: cs.c.ID, Name: "FY2027 plan",
+		Due: cs.clock.Now().Add(7 * 24 * time.Hour)})
+	require.NoError(t, err)
+	cs.q.drain(t, cs.svc)
+	for _, d := range cs.c.Leaves() {
+		wb, _, err := cs.svc.Download(ctx, plan.System, cs.round.ID, d.ID)
+		require.NoError(t, err)
+		sub, err := cs.svc.Submit(ctx, plan.System, plan.Upload{Round: cs.round.ID, Department: d.ID, Filename: d.ID + ".xlsx",
+			Data: servetest.Fill(t, cs.c, demoSubmission(cs.c, d.ID), wb), Source: "upload"})
+		require.NoError(t, err)
+		require.Equal(t, plan.Accepted, sub.State, "%s: %+v", d.ID, sub.Findings)
+		_, err = cs.svc.Approve(ctx, plan.System, plan.Review{Round: cs.round.ID, Department: d.ID})
+		require.NoError(t, err)
+	}
+	_, _, err = cs.svc.Consolidate(ctx, plan.System, cs.round.ID)
+	require.NoError(t, err)
+	cs.q.drain(t, cs.svc)
+	return cs
+}
+
+// monthEnd is the first day after fiscal month m of the demo year.
+func (cs *closeService) monthEnd(m engine.Period) time.Time {
+	cal, year := cs.c.Year.Month(m)
+	return time.Date(year, cal, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 1, 0)
+}
+
+// importMonth imports the demo ledger and KPI exports of month m.
+func (cs *closeService) importMonth(t *testing.T, m engine.Period) {
+	gl, kpis, err := demoLedger(cs.c, m)
+	require.NoError(t, err)
+	for _, f := range []struct {
+		mapping string
+		data    []byte
+	}{{"gl", gl}, {"kpis", kpis}} {
+		imp, err := cs.svc.ImportActuals(t.Context(), plan.System, cs.c.ID, f.mapping, fmt.Sprintf("%s-%02d.csv", f.mapping, m), f.data, true)
+		require.NoError(t, err)
+		require.True(t, imp.Clean, "month %d, %s: %s", m, f.mapping, strings.Join(imp.Lines, "\n"))
+		require.Len(t, imp.Periods, 1)
+	}
+}
+
+// tick runs the schedule's periodic job at t, as the leader would.
+func (cs *closeService) tick(t *testing.T, at time.Time) {
+	cs.clock.set(at)
+	_, err := cs.q.Enqueue(t.Context(), plan.Job{Kind: plan.JobCloseTick, Key: "close-tick@" + at.Format(time.RFC3339)})
+	require.NoError(t, err)
+	cs.q.drain(t, cs.svc)
+}
+
+func (cs *closeService) closes(t *testing.T) []plan.CloseRun {
+	runs, err := cs.svc.CloseRuns(t.Context(), plan.System, cs.c.ID)
+	require.NoError(t, err)
+	return runs
+}
+
+// workbook reads a department's stored workbook.
+func (cs *closeService) workbook(t *testing.T, dept string) *grid.Workbook {
+	data, _, err := cs.svc.Download(t.Context(), plan.System, cs.round.ID, dept)
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), dept+".xlsx")
+	require.NoError(t, os.WriteFile(path, data, 0o600))
+	wb, err := excel.Inspect(path)
+	require.NoError(t, err)
+	return wb
+}
+
+// ledgerAmounts sums the demo ledger of months 1…closed by department and
+// account, straight from the CSV the import read.
+func ledgerAmounts(t *testing.T, c *engine.Cycle, closed engine.Period) map[string][engine.MonthsPerYear]decimal.Decimal {
+	out := map[string][engine.MonthsPerYear]decimal.Decimal{}
+	for m := engine.Period(1); m <= closed; m++ {
+		gl, _, err := demoLedger(c, m)
+		require.NoError(t, err)
+		rows, err := csv.NewReader(strings.NewReader(string(gl))).ReadAll()
+		require.NoError(t, err)
+		for _, r := range rows[1 : len(rows)-1] {
+			k := r[0] + "/" + r[1]
+			v := out[k]
+			v[m-1] = v[m-1].Add(decimal.RequireFromString(r[3]))
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// A year of monthly closes on a virtual clock: each month finance imports
+// the ledger and the KPIs after month end, and the schedule (06:00 on the
+// 5th) closes it once, writing every department's Actuals vs Plan tab
+// into its stored workbook; the schedule running again the same day, or
+// finding the same actuals, writes nothing; a stop over two scheduled
+// runs is caught up by one run.
+func TestCloseYearOnAVirtualClock(t *testing.T) {
+	cs := newCloseService(t)
+	ctx := t.Context()
+	runsAt := func(m engine.Period) time.Time { return cs.monthEnd(m).AddDate(0, 0, 4).Add(6*time.Hour + time.Minute) }
+
+	var warnedAt, firedAt engine.Period
+	for m := engine.Period(1); m <= engine.MonthsPerYear; m++ {
+		cs.clock.set(cs.monthEnd(m).Add(9 * time.Hour))
+		cs.importMonth(t, m)
+		if m == 10 || m == 11 {
+			continue // aop is down over the runs of the 5th of these months
+		}
+		before := len(cs.closes(t))
+		cs.tick(t, runsAt(m))
+		runs := cs.closes(t)
+		require.Len(t, runs, before+1, "month %d: one close", m)
+		require.Equal(t, "done", runs[0].State, runs[0].Error)
+		assert.Equal(t, fmt.Sprintf("FY2027-P%02d", m), runs[0].Period)
+
+		// The schedule looking again the same day finds its run done and
+		// the actuals closed: nothing is written twice.
+		cs.tick(t, runsAt(m).Add(time.Minute))
+		cs.tick(t, runsAt(m).Add(2*time.Hour))
+		require.Len(t, cs.closes(t), before+1, "month %d: still one close", m)
+
+		run, err := cs.st.CloseRun(ctx, runs[0].ID)
+		require.NoError(t, err)
+		rep := decodeReport(t, run)
+		if warnedAt == 0 && slices.ContainsFunc(rep.Warnings, func(w review.Warning) bool {
+			return w.Status == review.Breaking && w.ResultsOnPlan
+		}) {
+			warnedAt = m
+		}
+		if firedAt == 0 && len(rep.Firings) > 0 {
+			firedAt = m
+		}
+	}
+	assert.Equal(t, engine.Period(3), warnedAt, "the conversion assumption breaks in month 3, revenue still on plan")
+	assert.Equal(t, engine.Period(7), firedAt, "trailing-3-month revenue under 92%% of plan in months 6 and 7")
+	require.Len(t, cs.alerts.list, 1, "the trigger alerts once, though it holds at every later close")
+	a := cs.alerts.list[0]
+	assert.Equal(t, "revenue-slump", a.Trigger)
+	assert.Equal(t, "downside-response", a.Playbook)
+	assert.Equal(t, []string{"freeze hiring", "pause Apollo", "cut discretionary opex 10%"}, actionNames(a))
+	assert.Contains(t, a.Month, "FY2027-P07")
+
+	// Months 10 and 11 were caught up by one run: 10 closes for 12 months.
+	runs := cs.closes(t)
+	require.Len(t, runs, 10)
+	assert.Equal(t, "FY2027-P12", runs[0].Period)
+	assert.Equal(t, "FY2027-P09", runs[1].Period)
+	last, ok, err := cs.st.LastRun(ctx, plan.CloseSchedule)
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, runsAt(12).Add(-time.Minute), last, "the last run is the schedule's time, not the clock's")
+
+	// The department tabs, cell by cell, against the ledger the import read.
+	run, err := cs.st.CloseRun(ctx, runs[0].ID)
+	require.NoError(t, err)
+	rep := decodeReport(t, run)
+	ledger := ledgerAmounts(t, cs.c, 12)
+	for _, d := range cs.c.Leaves() {
+		wb := cs.workbook(t, d.ID)
+		tab := wb.Sheet(templates.ActualsSheetName)
+		require.NotNil(t, tab, "%s has its Actuals vs Plan tab", d.ID)
+		assert.Equal(t, "Jan 2027 (FY2027-P12)", tab.Cell(grid.R(3, 2)).Value.Text, d.ID)
+		require.NotNil(t, tab.Protection, "the tab is read-only")
+		dep := rep.Departments[slices.IndexFunc(rep.Departments, func(x review.Department) bool { return x.ID == d.ID })]
+		row := 11
+		for _, l := range dep.Lines {
+			require.Equal(t, l.Account, tab.Cell(grid.R(row, 1)).Value.Text, "%s row %d", d.ID, row)
+			months := ledger[d.ID+"/"+l.Account]
+			ytd := decimal.Zero
+			for m := range engine.MonthsPerYear {
+				got := decimal.RequireFromString(tab.Cell(grid.R(row, 4+m)).Value.Text)
+				assert.True(t, months[m].Equal(got), "%s %s month %d: tab %s, ledger %s", d.ID, l.Account, m+1, got, months[m])
+				ytd = ytd.Add(months[m])
+			}
+			assert.True(t, ytd.Equal(decimal.RequireFromString(tab.Cell(grid.R(row, 16)).Value.Text)), "%s %s YTD", d.ID, l.Account)
+			plan := decimal.RequireFromString(tab.Cell(grid.R(row+1, 16)).Value.Text)
+			variance := decimal.RequireFromString(tab.Cell(grid.R(row+2, 16)).Value.Text)
+			assert.True(t, ytd.Sub(plan).Equal(variance), "%s %s: variance = actual − plan to the cent", d.ID, l.Account)
+			explanation := tab.Cell(grid.R(row, 20))
+			if l.Explain {
+				require.NotNil(t, explanation.Style, "%s %s asks for an explanation", d.ID, l.Account)
+				assert.True(t, explanation.Style.Unlocked, "%s %s: the explanation cell is open", d.ID, l.Account)
+			}
+			row += 3
+		}
+		assert.Empty(t, tab.Cell(grid.R(row, 1)).Value.Text, "%s: the blocks end", d.ID)
+	}
+
+	// The finance close workbook is kept for each close.
+	data, name, err := cs.svc.CloseSummary(ctx, plan.System, runs[0].ID)
+	require.NoError(t, err)
+	assert.Equal(t, "close-kestrel-fy2027-FY2027-P12.xlsx", name)
+	assert.NotEmpty(t, data)
+}
+
+func actionNames(a plan.Alert) []string {
+	var out []string
+	for _, x := range a.Actions {
+		out = append(out, x.What)
+	}
+	return out
+}
+
+func decodeReport(t *testing.T, run plan.CloseRun) review.Report {
+	t.Helper()
+	var rep review.Report
+	require.NoError(t, json.Unmarshal(run.Report, &rep))
+	return rep
+}
