@@ -92,4 +92,3 @@ func (b *xlsxBooks) CloseSummary(c *engine.Cycle, r *review.Report, asOf string)
 	}
 	return buf.Bytes(), nil
 }
-

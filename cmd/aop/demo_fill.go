@@ -7,11 +7,14 @@ import (
 	"github.com/shopspring/decimal"
 
 	"aop/engine"
+	"aop/engine/model"
 )
 
 // demoSubmission is what the head of a demo department plans: last year's
 // lines grown by the department's ask, the big ones split by project or
-// channel, a hiring plan, drivers for sales and an assumptions register.
+// channel, a hiring plan, drivers for sales and an assumptions register;
+// Marketing and Customer Success give ranges of their plan, and Customer
+// Success proposes an initiative whose lines it plans too.
 func demoSubmission(c *engine.Cycle, dept string) *engine.Submission {
 	var d demoDept
 	for _, x := range demoDepts {
@@ -93,7 +96,42 @@ func demoSubmission(c *engine.Cycle, dept string) *engine.Submission {
 			sub.Drivers = append(sub.Drivers, driver)
 		}
 	}
+	switch dept {
+	case "marketing":
+		sub.Ranges = []engine.RangeInput{{Account: "6400", Low: decimal.RequireFromString("0.9"), Likely: decimal.NewFromInt(1),
+			High: decimal.RequireFromString("1.25"), Comment: "Cost per click moves with the ad auctions"}}
+	case "customer-success":
+		sub.Ranges = []engine.RangeInput{{Account: "4100", Low: decimal.RequireFromString("0.8"), Likely: decimal.NewFromInt(1),
+			High: decimal.RequireFromString("1.05"), Comment: "Two enterprise implementations may slip to next year"}}
+		sub.Initiatives = []engine.InitiativeInput{demoPremiumSupport}
+		sub.Lines = append(sub.Lines, demoInitiativeLines(demoPremiumSupport)...)
+	}
 	return sub
+}
+
+// demoPremiumSupport is the initiative Customer Success proposes.
+var demoPremiumSupport = engine.InitiativeInput{
+	Name: "premium-support", Kind: engine.InitiativeLaunch, Start: 4,
+	OneTimeCost: decimal.NewFromInt(60_000), MonthlyCost: decimal.NewFromInt(18_000), MonthlyRevenue: decimal.NewFromInt(45_000), RampMonths: 6,
+	Description: "A paid support tier with a named engineer and a one-hour response",
+}
+
+// demoInitiativeLines are the plan lines that hold a proposed initiative:
+// its revenue on professional services and its costs on salaries, month by
+// month as the model projects them.
+func demoInitiativeLines(in engine.InitiativeInput) []engine.Line {
+	p := model.Proposal{Start: int(in.Start), OneTimeCost: in.OneTimeCost, MonthlyCost: in.MonthlyCost,
+		MonthlyRevenue: in.MonthlyRevenue, RampMonths: in.RampMonths}
+	revenue, costs, err := p.Lines(engine.MonthsPerYear)
+	if err != nil {
+		panic(err) // a fixed, valid proposal
+	}
+	const why = "Premium support tier: see the Initiatives sheet."
+	rev := engine.Line{Account: "4100", Description: "Premium support tier", Comment: why}
+	cost := engine.Line{Account: "6000", Description: "Premium support tier", Comment: why}
+	copy(rev.Months[:], revenue)
+	copy(cost.Months[:], costs)
+	return []engine.Line{rev, cost}
 }
 
 // demoPart is one line of an account: its share, dimensions and text.

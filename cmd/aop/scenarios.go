@@ -120,6 +120,9 @@ func hasPlanningSections(spec model.Spec) bool {
 // and the initiatives.
 func (r *scenarioReport) outlook() *templates.Outlook {
 	o := &templates.Outlook{Ranges: r.simulated, Accuracy: r.accuracy, Initiatives: r.initiatives, Drivers: r.drivers}
+	if r.simulated != nil {
+		o.RangeDrivers = r.spec.Ranges
+	}
 	if len(r.spec.Scenarios) > 0 || len(r.spec.Triggers) > 0 {
 		o.Scenarios = r.results
 		for _, t := range r.spec.Triggers {
@@ -130,9 +133,12 @@ func (r *scenarioReport) outlook() *templates.Outlook {
 }
 
 // projectScenarios builds the model of the consolidated plan and evaluates
-// what the cycle's scenario sections ask for. aop scenarios prints what it
-// finds; aop consolidate and aop demo write it into the finance summary.
+// what the cycle's scenario sections ask for, with the ranges and
+// initiatives the departments typed on their workbooks (the cycle's win
+// where both cover the same). aop scenarios prints what it finds; aop
+// consolidate and aop demo write it into the finance summary.
 func projectScenarios(c *engine.Cycle, k *engine.Consolidation, subs []*engine.Submission, spec model.Spec) (*scenarioReport, error) {
+	spec = spec.WithSubmissions(c, subs)
 	m, err := model.New(c, k, subs, spec)
 	if err != nil {
 		return nil, fmt.Errorf("projection: %w", err)
@@ -187,7 +193,7 @@ func projectScenarios(c *engine.Cycle, k *engine.Consolidation, subs []*engine.S
 			return nil, fmt.Errorf("initiative %s: %w", in.Name, err)
 		}
 		rep.initiatives = append(rep.initiatives, templates.Initiative{
-			Name: in.Name, Department: in.Department, Kind: string(in.Kind), Revenue: revenue, Costs: costs})
+			Name: in.Name, Department: in.Department, Kind: string(in.Kind), Proposed: in.Proposal != nil, Revenue: revenue, Costs: costs})
 	}
 	return rep, nil
 }
@@ -329,7 +335,9 @@ func (r *scenarioReport) print(w io.Writer) {
 		for _, mr := range s.Metrics {
 			fmt.Fprintf(w, "  %-10s %18s %18s %18s\n", mr.Metric, engine.FormatMoney(mr.Year.P10), engine.FormatMoney(mr.Year.P50), engine.FormatMoney(mr.Year.P90))
 		}
+		r.printRanges(w)
 	}
+	r.printInitiatives(w)
 	if len(r.accuracy) > 0 {
 		fmt.Fprintln(w, "\nforecast accuracy (prior forecasts against actuals):")
 		for _, a := range r.accuracy {
@@ -509,6 +517,54 @@ func (r *scenarioReport) document() scenarioDoc {
 		doc.LeftOut = append(doc.LeftOut, fileStatus{File: f.File, Department: f.Identity.Department, Status: f.Status, Findings: f.Findings})
 	}
 	return doc
+}
+
+// printRanges names the uncertain drivers the simulation drew: the cycle
+// file's by name, the departments' with their low, likely and high case.
+func (r *scenarioReport) printRanges(w io.Writer) {
+	var cycle []string
+	var departments []scenario.Range
+	for _, rg := range r.spec.Ranges {
+		if model.IsDepartmentRange(rg) {
+			departments = append(departments, rg)
+		} else {
+			cycle = append(cycle, rg.Name)
+		}
+	}
+	if len(cycle) > 0 {
+		fmt.Fprintf(w, "  ranges from the cycle file: %s\n", strings.Join(cycle, ", "))
+	}
+	if len(departments) > 0 {
+		fmt.Fprintln(w, "  ranges from departments' workbooks (low, likely, high as a share of plan):")
+		for _, rg := range departments {
+			account := rg.Select.Driver
+			if a, ok := r.cycle.Account(account); ok {
+				account = a.Label()
+			}
+			line := fmt.Sprintf("    %-24s %-30s", r.departmentName(rg.Select.Department), account)
+			if p, ok := rg.Dist.(scenario.PERT); ok {
+				line += fmt.Sprintf(" %s, %s, %s", engine.Percent(p.Min), engine.Percent(p.Mode), engine.Percent(p.Max))
+			}
+			fmt.Fprintln(w, line)
+		}
+	}
+}
+
+// printInitiatives lists the initiatives in the plan with their year's
+// revenue and costs, saying which a department proposed.
+func (r *scenarioReport) printInitiatives(w io.Writer) {
+	if len(r.initiatives) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\ninitiatives (in the plan; a playbook can pause them):")
+	for _, in := range r.initiatives {
+		kind := in.Kind
+		if in.Proposed {
+			kind += ", proposed by the department"
+		}
+		fmt.Fprintf(w, "  %-24s %-24s revenue %15s  costs %15s  (%s)\n", in.Name, r.departmentName(in.Department),
+			engine.FormatMoney(engine.Sum(in.Revenue...)), engine.FormatMoney(engine.Sum(in.Costs...)), kind)
+	}
 }
 
 // printBottlenecks says where a scenario asks more of a capacity than its

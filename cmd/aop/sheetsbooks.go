@@ -10,8 +10,8 @@ import (
 	"aop/cmd/internal/plan"
 	"aop/cmd/internal/store"
 	"aop/engine"
-	"aop/engine/review"
 	"aop/engine/grid"
+	"aop/engine/review"
 	"aop/sheets"
 	"aop/templates"
 )
