@@ -132,23 +132,36 @@ type closeService struct {
 	round  plan.Round
 }
 
-func newCloseService(t *testing.T) *closeService {
-	ctx := t.Context()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "aop.db"), nil)
-	require.NoError(t, err)
-	t.Cleanup(func() { st.Close() })
-	require.NoError(t, st.Migrate(ctx))
-	key := templates.Key("the close test's signing key, 32 bytes or more")
-	books := newXLSXBooks(key)
+// closeKey signs the close tests' workbooks.
+var closeKey = templates.Key("the close test's signing key, 32 bytes or more")
+
+// closeOptions are a close test's service options on a store and queue.
+func closeOptions(t *testing.T, st *store.Store, q plan.Queue, now func() time.Time, n plan.Notifier) plan.Options {
+	books := newXLSXBooks(closeKey)
 	schedule, err := cron.ParseStandard("0 6 5 * *") // 06:00 on the 5th, when the books have closed
 	require.NoError(t, err)
+	return plan.Options{Store: st, Queue: q, Books: books, Closer: books, ParseCycle: books.parseCycle,
+		Key: closeKey, Now: now, Log: slog.New(slog.DiscardHandler), CloseSchedule: schedule, Notifier: n,
+		PublicURL: "https://aop.example"}
+}
+
+// openStore opens and migrates a store (River's tables too).
+func openStore(t *testing.T, url string) *store.Store {
+	st, err := store.Open(t.Context(), url, nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	require.NoError(t, migrateAll(t.Context(), st))
+	return st
+}
+
+func newCloseService(t *testing.T, url string) *closeService {
+	ctx := t.Context()
+	st := openStore(t, url)
 	cs := &closeService{st: st, q: &inlineQueue{seen: map[string]int64{}}, alerts: &alerts{},
 		clock: &clock{now: time.Date(2026, time.January, 20, 9, 0, 0, 0, time.UTC)}}
-	cs.svc = plan.New(plan.Options{Store: st, Queue: cs.q, Books: books, Closer: books, ParseCycle: books.parseCycle,
-		Key: key, Now: cs.clock.Now, Log: slog.New(slog.DiscardHandler), CloseSchedule: schedule, Notifier: cs.alerts,
-		PublicURL: "https://aop.example"})
+	cs.svc = plan.New(closeOptions(t, st, cs.q, cs.clock.Now, cs.alerts))
 
-	_, err = cs.svc.LoadCycle(ctx, plan.System, "cycle.yaml", []byte(demoCycleYAML()))
+	_, err := cs.svc.LoadCycle(ctx, plan.System, "cycle.yaml", []byte(demoCycleYAML()))
 	require.NoError(t, err)
 	cs.c = demoCycle(t)
 	cs.round, err = cs.svc.OpenRound(ctx, plan.System, plan.OpenRound{Cycle: cs.c.ID, Name: "FY2027 plan",
@@ -243,7 +256,7 @@ func ledgerAmounts(t *testing.T, c *engine.Cycle, closed engine.Period) map[stri
 // finding the same actuals, writes nothing; a stop over two scheduled
 // runs is caught up by one run.
 func TestCloseYearOnAVirtualClock(t *testing.T) {
-	cs := newCloseService(t)
+	cs := newCloseService(t, filepath.Join(t.TempDir(), "aop.db"))
 	ctx := t.Context()
 	runsAt := func(m engine.Period) time.Time { return cs.monthEnd(m).AddDate(0, 0, 4).Add(6*time.Hour + time.Minute) }
 
