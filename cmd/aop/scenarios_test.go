@@ -38,6 +38,12 @@ func TestScenariosOnTheDemo(t *testing.T) {
 	code, text, errOut := aop(t, nil, append([]string{"scenarios", "--cycle", cycle, "--runs", "500"}, files...)...)
 	require.Equal(t, 0, code, text+errOut)
 	assert.Contains(t, text, "Monte Carlo, 500 runs (seed 2027)")
+	// The departments' ranges join the cycle's; their initiative is listed
+	// beside the cycle's.
+	assert.Contains(t, text, "  ranges from the cycle file: subscription-revenue, hosting-costs\n")
+	assert.Contains(t, text, "    Marketing                6400 Paid media                90.0%, 100.0%, 125.0%\n")
+	assert.Contains(t, text, "    Customer Success         4100 Professional services     80.0%, 100.0%, 105.0%\n")
+	assert.Regexp(t, `\n  premium-support +Customer Success +revenue +292,500\.00  costs +222,000\.00  \(launch, proposed by the department\)\n`, text)
 	assert.Contains(t, text, "Customer Success         revenue")
 	assert.Contains(t, text, "over-projection: suggested factor")
 	assert.Contains(t, text, "OVER Engineering")
@@ -212,6 +218,17 @@ func TestSummaryOutlookTabsOnTheDemo(t *testing.T) {
 			}
 		}
 
+		drivers := gridtest.RowOf(s, 1, "Range")
+		require.Positive(t, drivers, "the Ranges tab lists the uncertain drivers")
+		for i, want := range [][2]string{{"subscription-revenue", "the cycle file"}, {"hosting-costs", "the cycle file"},
+			{"marketing 6400 (department)", "Marketing's workbook"}, {"customer-success 4100 (department)", "Customer Success's workbook"}} {
+			assert.Equal(t, want[0], s.Value(grid.R(drivers+1+i, 1)).Text)
+			assert.Equal(t, want[1], s.Value(grid.R(drivers+1+i, 9)).Text)
+		}
+		custSuccess := drivers + 4
+		assert.Equal(t, "4100 Professional services", s.Value(grid.R(custSuccess, 3)).Text)
+		assert.Equal(t, []string{"0.8", "1", "1.05"}, []string{gridtest.Number(t, s, custSuccess, 5).String(), gridtest.Number(t, s, custSuccess, 6).String(), gridtest.Number(t, s, custSuccess, 7).String()})
+
 		s = wb.Sheet("Accuracy")
 		cs := gridtest.RowOf(s, 1, "Customer Success")
 		require.Positive(t, cs)
@@ -222,6 +239,16 @@ func TestSummaryOutlookTabsOnTheDemo(t *testing.T) {
 
 		s = wb.Sheet("Initiatives")
 		assert.Positive(t, gridtest.RowOf(s, 1, "apollo (Sales, launch)"))
+		premium := gridtest.RowOf(s, 1, "premium-support (Customer Success, launch, proposed by the department)")
+		require.Positive(t, premium, "the department's initiative is listed like the cycle's")
+		// 45,000 a month at full revenue from month 4 on an S-curve of six
+		// months (see model.TestProposalLines): 3,127.06 + 9,658.09 +
+		// 22,500 + 35,341.91 + 41,872.94 + 4 × 45,000; costs 60,000 once and
+		// 18,000 for each of the nine months.
+		year := 3 + engine.MonthsPerYear
+		assert.Equal(t, "292500", gridtest.Number(t, s, premium, year).String())
+		assert.Equal(t, "222000", gridtest.Number(t, s, premium+1, year).String())
+		assert.Equal(t, "78000", gridtest.Number(t, s, premium+1, 3+3).String(), "the one-time cost lands in the start month")
 		assert.Positive(t, gridtest.RowOf(s, 1, "All initiatives"))
 	}
 }

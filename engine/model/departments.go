@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 
@@ -40,8 +41,15 @@ func IsDepartmentRange(r scenario.Range) bool {
 // is kept, as "name (department)", so that each has a switch of its own.
 //
 // A range on an account the department planned nothing on is left out: it
-// would move nothing.
+// would move nothing. Departments come in the cycle's order, whatever the
+// order of subs, so that the same plans give the same spec.
 func (s Spec) WithSubmissions(c *engine.Cycle, subs []*engine.Submission) Spec {
+	order := make(map[string]int, len(c.Departments))
+	for i, d := range c.Departments {
+		order[d.ID] = i
+	}
+	subs = slices.Clone(subs)
+	slices.SortStableFunc(subs, func(a, b *engine.Submission) int { return cmp.Compare(order[a.Department], order[b.Department]) })
 	cycleRanges := len(s.Ranges)
 	s.Ranges = slices.Clip(s.Ranges)
 	s.Initiatives = slices.Clip(s.Initiatives)

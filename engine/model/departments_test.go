@@ -70,6 +70,7 @@ func TestDepartmentRangesJoinTheCyclesWhereItHasNone(t *testing.T) {
 	assert.Equal(t, 500, got.Runs)
 	assert.Len(t, spec.Ranges, 1, "the spec it was called on is left as it was")
 	assert.Equal(t, got, got.WithSubmissions(c, subs), "the same submissions again add nothing")
+	assert.Equal(t, got, spec.WithSubmissions(c, []*engine.Submission{ops, sales}), "departments come in the cycle's order")
 
 	// A group range of the cycle covers the accounts of the group too.
 	spec = model.Spec{Ranges: []scenario.Range{{Name: "travel", Select: model.GroupSelector("sales", "Travel"), Op: scenario.OpMultiply,
