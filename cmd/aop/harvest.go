@@ -336,9 +336,14 @@ func (p *harvestPrinter) add(r *harvest.Result) error {
 		d, _ := c.Department(r.Identity.Department)
 		sub := r.Submission
 		costs, revenue := moneyTotals(c, sub)
-		fmt.Fprintf(w, "%s %s: %s (%s): %d lines, %d hires, %d assumptions; costs %s, revenue %s",
-			mark, r.File, d.Name, d.ID, len(sub.Lines), len(sub.Hires), len(sub.Assumptions),
-			engine.FormatMoney(costs), engine.FormatMoney(revenue))
+		fmt.Fprintf(w, "%s %s: %s (%s): %d lines, %d hires, %d assumptions", mark, r.File, d.Name, d.ID, len(sub.Lines), len(sub.Hires), len(sub.Assumptions))
+		if n := len(sub.Initiatives); n > 0 {
+			fmt.Fprintf(w, ", %s", plural(n, "initiative"))
+		}
+		if n := len(sub.Ranges); n > 0 {
+			fmt.Fprintf(w, ", %s", plural(n, "range"))
+		}
+		fmt.Fprintf(w, "; costs %s, revenue %s", engine.FormatMoney(costs), engine.FormatMoney(revenue))
 		if n := r.Errors(); n > 0 {
 			fmt.Fprintf(w, "; %s", plural(n, "error"))
 		}

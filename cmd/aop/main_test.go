@@ -59,6 +59,8 @@ func TestDemoRunsTheLoop(t *testing.T) {
 	assert.Contains(t, out, "9 files: 8 valid, 1 with errors, 0 refused")
 	assert.Contains(t, out, "1 files: 1 valid, 0 with errors, 0 refused")
 	assert.Contains(t, out, "9 of 9 departments consolidated")
+	// Customer Success proposes an initiative and gives a range of its plan.
+	assert.Regexp(t, `Customer Success \(customer-success\): \d+ lines, \d+ hires, 2 assumptions, 1 initiative, 1 range; costs`, out)
 
 	entries, err := os.ReadDir(filepath.Join(dir, "departments"))
 	require.NoError(t, err)
