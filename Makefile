@@ -10,9 +10,9 @@ all: build
 build:
 	$(GO) build -o bin/aop ./cmd/aop
 
-## demo: generate, fill and harvest the example company's workbooks in $(DEMO_DIR)/
+## demo: generate, fill, harvest and consolidate the example company's workbooks in $(DEMO_DIR)/, then close its year month by month
 demo: build
-	./bin/aop demo --out $(DEMO_DIR)
+	./bin/aop demo --out $(DEMO_DIR) --with-actuals
 
 ## test: every test, including LibreOffice round trips (skipped with a message when soffice is missing, except in CI),
 ## then the add-ins' Node tests against bin/aop (their packages installed with npm ci when missing)

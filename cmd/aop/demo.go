@@ -30,11 +30,12 @@ func demoCommand(e *env) *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Usage: "the folder to write the demo into", Value: "demo"},
 			&cli.StringFlag{Name: "backend", Usage: "xlsx (local files) or sheets-emulator (Google Sheets, emulated in process)", Value: "xlsx"},
+			&cli.BoolFlag{Name: "with-actuals", Usage: "then close the demo year month by month: import ledger exports, review, write Actuals vs Plan"},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			switch cmd.String("backend") {
 			case "xlsx":
-				return runDemo(ctx, e, cmd.String("out"))
+				return runDemo(ctx, e, cmd.String("out"), cmd.Bool("with-actuals"))
 			case "sheets-emulator":
 				return runSheetsDemo(ctx, e, cmd.String("out"))
 			}
@@ -43,7 +44,7 @@ func demoCommand(e *env) *cli.Command {
 	}
 }
 
-func runDemo(ctx context.Context, e *env, dir string) error {
+func runDemo(ctx context.Context, e *env, dir string, withActuals bool) error {
 	deptDir := filepath.Join(dir, "departments")
 	if err := os.MkdirAll(deptDir, 0o755); err != nil {
 		return err
@@ -136,6 +137,9 @@ func runDemo(ctx context.Context, e *env, dir string) error {
 	fmt.Fprintf(e.stdout, "\nOpen %s for finance's view and the Summary tab of any workbook in %s for a department's.\n", summary, deptDir)
 	fmt.Fprintf(e.stdout, "Try it yourself:\n  aop harvest --cycle %s %s\n  aop consolidate --cycle %s --out %s --by channel %s\n  aop scenarios --cycle %s %s\n",
 		cyclePath, filepath.Join(deptDir, "*.xlsx"), cyclePath, summary, filepath.Join(deptDir, "*.xlsx"), cyclePath, filepath.Join(deptDir, "*.xlsx"))
+	if withActuals {
+		return demoCloses(ctx, e, cf, key, cyclePath, dir, paths)
+	}
 	return nil
 }
 

@@ -2,12 +2,24 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 
+	"aop/cmd/internal/cyclefile"
 	"aop/engine"
+	"aop/engine/actuals"
+	"aop/engine/grid"
+	"aop/engine/review"
+	"aop/excel"
+	"aop/templates"
 )
 
 // The demo's year of actuals: what Kestrel's ledger and CRM export at each
@@ -105,4 +117,128 @@ func demoLedger(c *engine.Cycle, m engine.Period) (gl, kpis []byte, err error) {
 		return nil, nil, err
 	}
 	return glBuf.Bytes(), kpiBuf.Bytes(), k.Error()
+}
+
+// demoCloses runs the demo year's twelve monthly closes on the local
+// files: each month's GL and KPI exports land in DIR/ledger, are imported
+// into DIR/actuals (aop actuals import), reviewed against the plans, and
+// every department workbook gets its Actuals vs Plan tab; finance's close
+// workbook is DIR/close.xlsx. It prints a line a month.
+func demoCloses(ctx context.Context, e *env, cf *cyclefile.File, key templates.Key, cyclePath, dir string, paths []string) error {
+	c := cf.Cycle
+	ledgerDir, actualsDir := filepath.Join(dir, "ledger"), filepath.Join(dir, "actuals")
+	if err := os.MkdirAll(ledgerDir, 0o755); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(actualsDir); err != nil { // a demo run again starts the year afresh
+		return err
+	}
+	t, err := templates.NewDepartment(c)
+	if err != nil {
+		return err
+	}
+	plans := make([]*engine.Submission, 0, len(c.Leaves()))
+	for _, d := range c.Leaves() {
+		plans = append(plans, demoSubmission(c, d.ID))
+	}
+	bc := &bookCycle{planning: cf.Planning, file: cf}
+	quiet := &env{getenv: e.getenv, stdin: e.stdin, stdout: io.Discard, stderr: e.stderr}
+	w := excel.NewWriter()
+	var rep *review.Report
+	fmt.Fprintln(e.stdout, "\n7. the year's monthly closes (ledger and KPI exports imported, reviewed, Actuals vs Plan written back):")
+	for m := engine.Period(1); m <= engine.MonthsPerYear; m++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		gl, kpis, err := demoLedger(c, m)
+		if err != nil {
+			return err
+		}
+		p := actuals.Period{Year: c.Year.Year, Month: m}
+		files := []string{filepath.Join(ledgerDir, "gl-"+p.String()+".csv"), filepath.Join(ledgerDir, "kpis-"+p.String()+".csv")}
+		for i, data := range [][]byte{gl, kpis} {
+			if err := os.WriteFile(files[i], data, 0o644); err != nil {
+				return err
+			}
+			mapping := []string{"gl", "kpis"}[i]
+			if err := importActuals(ctx, quiet, cf, files[i:i+1], actualsOptions{mapping: mapping, dir: actualsDir, strict: true, now: time.Now()}); err != nil {
+				return fmt.Errorf("importing %s: %w", files[i], err)
+			}
+		}
+		book, _, err := cyclefile.LoadActuals(actualsDir, c.ID)
+		if err != nil {
+			return err
+		}
+		if rep, err = review.Close(closeInput(c, bc, plans, book, nil)); err != nil {
+			return err
+		}
+		asOf := "at the close of " + p.Label(c.Year.StartMonth)
+		for i, d := range c.Leaves() {
+			sheet, err := t.ActualsTab(rep, d.ID, key, asOf)
+			if err != nil {
+				return err
+			}
+			if err := w.WriteBack(paths[i], []*grid.Sheet{sheet}, excel.WriteBackOptions{HistoryDir: filepath.Join(dir, "history"),
+				After: t.Spec().Sheets.Instructions, OrAfter: templates.SummarySheetName, Replace: []string{templates.ActualsSheetName}}); err != nil {
+				return err
+			}
+		}
+		printClose(e.stdout, c, rep)
+	}
+	wb := grid.New()
+	if err := t.CloseTabs(wb, rep, "at the close of "+rep.Close.Label(c.Year.StartMonth)); err != nil {
+		return err
+	}
+	closePath := filepath.Join(dir, "close.xlsx")
+	if err := w.WriteFile(closePath, wb); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Open %s for finance's budget vs actuals, warnings and triggers, and the Actuals vs Plan tab of any workbook in %s.\n",
+		closePath, filepath.Dir(paths[0]))
+	fmt.Fprintf(e.stdout, "Import a month yourself:\n  aop actuals import --cycle %s --mapping gl %s\n", cyclePath, filepath.Join(ledgerDir, "gl-FY2027-P01.csv"))
+	return nil
+}
+
+// printClose prints one close on a line: revenue and costs to date against
+// plan, the lines asking for an explanation, the breaking assumptions and
+// the triggers fired this month.
+func printClose(w io.Writer, c *engine.Cycle, r *review.Report) {
+	var parts []string
+	for _, l := range r.Company {
+		if l.Type == engine.Revenue || l.Type == engine.OpEx {
+			parts = append(parts, fmt.Sprintf("%s %s%% of plan", strings.ToLower(l.Name), engine.RoundMoney(l.YTDActual.Mul(decimal.NewFromInt(100)).Div(l.YTDPlan)).StringFixed(1)))
+		}
+	}
+	explain := 0
+	for _, d := range r.Departments {
+		for _, l := range d.Lines {
+			if l.Explain {
+				explain++
+			}
+		}
+	}
+	parts = append(parts, plural(explain, "line")+" to explain")
+	var breaking []string
+	for _, wa := range r.Warnings {
+		if wa.Status == review.Breaking {
+			s := fmt.Sprintf("%s (%s) %s%% short", wa.Indicator, wa.Department, decimal.NewFromFloat(wa.Shortfall*100).StringFixed(0))
+			if wa.ResultsOnPlan {
+				s += " while results are on plan"
+			}
+			breaking = append(breaking, s)
+		}
+	}
+	if len(breaking) > 0 {
+		parts = append(parts, "early warning: "+strings.Join(breaking, "; "))
+	}
+	for _, f := range r.Firings {
+		if int(f.Month) == r.Closed {
+			var actions []string
+			for _, a := range f.Actions {
+				actions = append(actions, a.Action)
+			}
+			parts = append(parts, fmt.Sprintf("TRIGGER %s fired → playbook %s: %s", f.Trigger, f.Playbook, strings.Join(actions, ", ")))
+		}
+	}
+	fmt.Fprintf(w, "   %-24s YTD %s\n", r.Close.Label(c.Year.StartMonth), strings.Join(parts, " · "))
 }

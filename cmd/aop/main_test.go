@@ -17,6 +17,7 @@ import (
 	"aop/engine/grid"
 	"aop/excel"
 	"aop/excel/xlsxread"
+	"aop/templates"
 )
 
 // aop runs the binary's code in process and returns its exit code, stdout
@@ -213,4 +214,33 @@ func TestLibreOfficeResavedDemoWorkbook(t *testing.T) {
 	for i := range a.Files[0].Records {
 		assert.Equal(t, a.Files[0].Records[i], b.Files[0].Records[i])
 	}
+}
+
+// aop demo --with-actuals closes the demo year month by month on the
+// local files: the early warning comes before revenue misses, the
+// downside trigger fires with its playbook, and every workbook carries
+// its Actuals vs Plan tab of the last close, still harvesting cleanly.
+func TestDemoWithActuals(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := aop(t, nil, "demo", "--out", dir, "--with-actuals")
+	require.Equal(t, 0, code, out+errOut)
+	assert.Regexp(t, `Apr 2026 \(FY2027-P03\) +YTD revenue 101\.0% of plan .*early warning: stage_2_to_close_conversion \(sales\) 25% short while results are on plan`, out)
+	assert.Regexp(t, `Aug 2026 \(FY2027-P07\) .*TRIGGER revenue-slump fired → playbook downside-response: freeze hiring, pause Apollo, cut discretionary opex 10%`, out)
+	assert.Equal(t, 1, strings.Count(out, "TRIGGER"), "the trigger fires once")
+	files, _ := filepath.Glob(filepath.Join(dir, "departments", "*.xlsx"))
+	require.Len(t, files, 9)
+	for _, f := range files {
+		wb, err := xlsxread.ReadFile(context.Background(), f, xlsxread.Options{Limits: xlsxread.DefaultLimits()})
+		require.NoError(t, err)
+		tab := wb.Sheet(templates.ActualsSheetName)
+		require.NotNil(t, tab, "%s has its Actuals vs Plan tab", f)
+		assert.Equal(t, "Jan 2027 (FY2027-P12)", tab.Cell(grid.R(3, 2)).Value.Text, f)
+	}
+	periods, _ := filepath.Glob(filepath.Join(dir, "actuals", "FY2027-P*.json"))
+	assert.Len(t, periods, 12, "a period file a month")
+	_, err := os.Stat(filepath.Join(dir, "close.xlsx"))
+	require.NoError(t, err)
+	code, out, _ = aop(t, nil, append([]string{"harvest", "--cycle", filepath.Join(dir, "cycle.yaml")}, files...)...)
+	assert.Equal(t, 0, code, out)
+	assert.Contains(t, out, "9 files: 9 valid, 0 with errors, 0 refused")
 }
