@@ -157,9 +157,9 @@ type Warning struct {
 	Department string
 	Assumption engine.Assumption
 	// Indicator is the indicator's name; Assumed and Actual are compared
-	// over Months closed months (sums of the months where the driver is
-	// planned by month, else the assumption's value against the latest
-	// actual).
+	// over Months closed months where the driver is planned by month (the
+	// pipeline's sum, other drivers' average), else the assumption's value
+	// against the latest actual.
 	Indicator       string
 	Assumed, Actual decimal.Decimal
 	Months          int
@@ -487,6 +487,12 @@ func (in Input) warning(r *Report, s *engine.Submission, a engine.Assumption, na
 	}
 	if w.Months == 0 || w.Assumed.IsZero() {
 		return w, false
+	}
+	if at >= 0 && name != model.PipelineDriver {
+		// Rates and sizes read as the months' average; the pipeline, a
+		// flow, as their sum. The ratio is the same either way.
+		n := decimal.NewFromInt(int64(w.Months))
+		w.Assumed, w.Actual = w.Assumed.DivRound(n, 6), w.Actual.DivRound(n, 6)
 	}
 	short, _ := decimal.NewFromInt(1).Sub(w.Actual.Div(w.Assumed)).Float64()
 	if slices.Contains(in.Policy.LowerIsBetter, name) {

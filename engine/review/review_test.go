@@ -184,6 +184,7 @@ func TestCloseWarnsBeforeResultsMiss(t *testing.T) {
 	assert.Equal(t, 3, p.Months)
 
 	assert.Equal(t, review.OnTrack, byName["win_rate"].Status)
+	assert.Equal(t, "0.25", byName["win_rate"].Assumed.String(), "a rate reads as the months' average")
 	assert.Equal(t, review.OnTrack, r.Warnings[2].Status, "the worst come first")
 }
 
