@@ -30,6 +30,11 @@ type Tab struct {
 	Sheet *grid.Sheet
 	// Index is where the tab goes among the sheets.
 	Index int
+	// Inputs keeps the tab's unlocked cells open to the spreadsheet's
+	// editors (a department's explanations): the tab's protection leaves
+	// them out, and a values write leaves what was typed in them (it
+	// sends them as null, which Sheets skips).
+	Inputs bool
 }
 
 // WriteTab writes a read-only tab. The first time (create) it is one
@@ -53,7 +58,11 @@ func (c *Client) writeValues(ctx context.Context, id string, t Tab) error {
 	for r := range values {
 		values[r] = make([]any, cols)
 		for col := range values[r] {
-			values[r][col] = rawValue(t.Sheet.Value(grid.R(r+1, col+1)))
+			cell := t.Sheet.Cell(grid.R(r+1, col+1))
+			if t.Inputs && cell.Style != nil && cell.Style.Unlocked {
+				continue // nil: what a person typed stays
+			}
+			values[r][col] = rawValue(cell.Value)
 		}
 	}
 	rg := grid.QuoteSheet(t.Sheet.Name) + "!" + grid.Rect(1, 1, rows, cols).String()
@@ -97,7 +106,7 @@ func rawValue(v grid.Value) any {
 // aop as the only editor.
 func (c *Client) replaceTab(ctx context.Context, id string, t Tab) error {
 	r := renderer{editor: c.editor}
-	if err := r.sheet(constants(t.Sheet), t.ID, t.Index); err != nil {
+	if err := r.sheet(constants(t.Sheet, t.Inputs), t.ID, t.Index); err != nil {
 		return err
 	}
 	rows, cols := tabSize(t.Sheet)
@@ -118,13 +127,17 @@ func (c *Client) replaceTab(ctx context.Context, id string, t Tab) error {
 	})
 }
 
-// constants is a read-only copy of a tab: values instead of formulas, no
-// input cells, the whole sheet protected.
-func constants(src *grid.Sheet) *grid.Sheet {
+// constants is a read-only copy of a tab: values instead of formulas, the
+// whole sheet protected, and no input cells unless inputs (then with the
+// validations that check them).
+func constants(src *grid.Sheet, inputs bool) *grid.Sheet {
 	s := grid.New().AddSheet(src.Name)
+	if inputs {
+		s.Validations = src.Validations
+	}
 	for at, cell := range src.All() {
 		cell.Formula = ""
-		if cell.Style != nil && cell.Style.Unlocked {
+		if !inputs && cell.Style != nil && cell.Style.Unlocked {
 			st := *cell.Style
 			st.Unlocked = false
 			cell.Style = &st

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -163,7 +164,10 @@ func demoActualsCycle(t *testing.T) (dir, cyclePath string) {
 	t.Helper()
 	dir = t.TempDir()
 	cyclePath = filepath.Join(dir, "cycle.yaml")
-	require.NoError(t, os.WriteFile(cyclePath, []byte(demoCycleYAML()+demoActualsMappings), 0o644))
+	// The demo's own actuals: section gives way to this test's mappings.
+	demoYAML := regexp.MustCompile(`(?m)^actuals:\n(?:  .*\n|\n)*`).ReplaceAllString(demoCycleYAML(), "")
+	require.NotContains(t, demoYAML, "\nactuals:")
+	require.NoError(t, os.WriteFile(cyclePath, []byte(demoYAML+demoActualsMappings), 0o644))
 	return dir, cyclePath
 }
 

@@ -27,35 +27,18 @@ func runSheetsDemo(ctx context.Context, e *env, dir string) error {
 		return err
 	}
 	c := cf.Cycle
-	// Quotas are lifted so that the demo takes seconds, not minutes;
-	// sheets' 500-department test shows the pacing under Google's quotas.
-	emu, err := sheetstest.New(sheetstest.Options{Quotas: &sheetstest.Quotas{}})
+	emu, g, seeded, err := emulatedSheets(ctx, newXLSXBooks(key))
 	if err != nil {
 		return err
 	}
-	seeded, err := emu.Seed(sheetstest.SeedOptions{})
-	if err != nil {
-		return err
-	}
-	acct, err := sheets.ServiceAccount(ctx, seeded.Key, "", emu.Client())
-	if err != nil {
-		return err
-	}
-	unpaced := sheets.Quotas{ReadsPerUser: 1 << 20, WritesPerUser: 1 << 20, ReadsPerProject: 1 << 20, WritesPerProject: 1 << 20}
-	client, err := sheets.New(ctx, sheets.Options{HTTPClient: acct.Client, Endpoint: emu.BaseURL(), Editor: acct.Email,
-		Folder: seeded.DriveID, Template: seeded.TemplateID, Pacer: sheets.NewPacer(sheets.NewMemorySlots(), unpaced)})
-	if err != nil {
-		return err
-	}
-	books := newXLSXBooks(key)
-	g := &sheetsBooks{books: books, client: client}
+	books := g.books
 	h, err := books.harvester(c)
 	if err != nil {
 		return err
 	}
 	t := h.Template
 	fmt.Fprintf(e.stdout, "Google Sheets, emulated: shared drive %s, master template %s, service account %s\n\n",
-		seeded.DriveID, seeded.TemplateID, acct.Email)
+		seeded.DriveID, seeded.TemplateID, seeded.Email)
 
 	depts := c.Leaves()
 	counts := make([]phaseCounts, len(depts))
@@ -207,3 +190,33 @@ func requestsSince(before, after sheetstest.Stats) requestCount {
 	}
 	return out
 }
+
+// emulatedSheets starts a Sheets emulator in this process, seeds it with a
+// shared drive, a master template and a service account, and returns the
+// service's Google side on it. Quotas are lifted so that a demo takes
+// seconds, not minutes; sheets' 500-department test shows the pacing under
+// Google's quotas.
+func emulatedSheets(ctx context.Context, books *xlsxBooks) (*sheetstest.Server, *sheetsBooks, emulatedSeed, error) {
+	emu, err := sheetstest.New(sheetstest.Options{Quotas: &sheetstest.Quotas{}})
+	if err != nil {
+		return nil, nil, emulatedSeed{}, err
+	}
+	seeded, err := emu.Seed(sheetstest.SeedOptions{})
+	if err != nil {
+		return nil, nil, emulatedSeed{}, err
+	}
+	acct, err := sheets.ServiceAccount(ctx, seeded.Key, "", emu.Client())
+	if err != nil {
+		return nil, nil, emulatedSeed{}, err
+	}
+	unpaced := sheets.Quotas{ReadsPerUser: 1 << 20, WritesPerUser: 1 << 20, ReadsPerProject: 1 << 20, WritesPerProject: 1 << 20}
+	client, err := sheets.New(ctx, sheets.Options{HTTPClient: acct.Client, Endpoint: emu.BaseURL(), Editor: acct.Email,
+		Folder: seeded.DriveID, Template: seeded.TemplateID, Pacer: sheets.NewPacer(sheets.NewMemorySlots(), unpaced)})
+	if err != nil {
+		return nil, nil, emulatedSeed{}, err
+	}
+	return emu, &sheetsBooks{books: books, client: client}, emulatedSeed{DriveID: seeded.DriveID, TemplateID: seeded.TemplateID, Email: acct.Email}, nil
+}
+
+// emulatedSeed is what an emulator was seeded with.
+type emulatedSeed struct{ DriveID, TemplateID, Email string }

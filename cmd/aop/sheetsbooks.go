@@ -158,5 +158,5 @@ func (g *sheetsBooks) WriteActuals(ctx context.Context, c *engine.Cycle, r *revi
 	if names, err := t.Sheets(dept); err == nil {
 		index = slices.Index(names, t.Spec().Sheets.Instructions) + 1
 	}
-	return g.client.WriteTab(ctx, id, sheets.Tab{ID: actualsTabID, Sheet: sheet, Index: index}, create)
+	return g.client.WriteTab(ctx, id, sheets.Tab{ID: actualsTabID, Sheet: sheet, Index: index, Inputs: true}, create)
 }
