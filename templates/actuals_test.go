@@ -4,35 +4,17 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"aop/engine"
-	"aop/engine/accuracy"
 	"aop/engine/actuals"
 	"aop/engine/grid"
 	"aop/engine/grid/gridtest"
-	"aop/engine/model"
 	"aop/engine/review"
+	"aop/engine/review/reviewtest"
 	"aop/engine/scenario"
 )
-
-func everyMonth(v string) (m [engine.MonthsPerYear]decimal.Decimal) {
-	for i := range m {
-		m[i] = dec(v)
-	}
-	return m
-}
-
-func flatDriver(name, v string) engine.Driver {
-	dr := engine.Driver{Name: name}
-	for i := range dr.Months {
-		x := dec(v)
-		dr.Months[i] = &x
-	}
-	return dr
-}
 
 // closeInput is engine/review's worked quarter on the test cycle (a July
 // fiscal year: the quarter is Jul to Sep 2026). Sales plans revenue (4000)
@@ -47,60 +29,15 @@ func flatDriver(name, v string) engine.Driver {
 // August (a parent of both) and Sales' revenue in September, whose
 // playbook's second action falls after the year.
 func closeInput(c *engine.Cycle) review.Input {
-	sales := &engine.Submission{Department: "sales",
-		Lines: []engine.Line{{Account: "4000", Months: everyMonth("100000")}, {Account: "6000", Months: everyMonth("50000")}},
-		Drivers: []engine.Driver{flatDriver(model.PipelineDriver, "200000"), flatDriver(model.WinRateDriver, "0.25"),
-			flatDriver(model.DealSizeDriver, "10000"), flatDriver(model.SalesCycleDriver, "1")},
-		Assumptions: []engine.Assumption{
-			{Driver: "Pipeline growth", From: "15%", To: "20%", Status: engine.Changed, Indicator: "Pipeline growth"},
-			{Driver: "Pipeline", To: "200,000 a month", Status: engine.Maintained, Indicator: "pipeline"},
-			{Driver: "Win rate", To: "25%", Status: engine.Maintained, Indicator: "win rate"},
-			{Driver: "Team", To: "stays", Risk: "the seniors leave"},
-		}}
-	ops := &engine.Submission{Department: "ops", Lines: []engine.Line{{Account: "6000", Months: everyMonth("30000")}}}
-
-	revenue := []string{"100000", "95000", "92000"}
-	costs := []string{"50000", "60000", "40000"}
-	growth := map[int]string{1: "0.15", 3: "0.12"}
-	var sets []*actuals.Set
-	for m := 1; m <= 3; m++ {
-		s := actuals.NewSet(actuals.Period{Year: 2027, Month: engine.Period(m)}, "USD")
-		s.Add(actuals.Amount{Department: "sales", Account: "4000", Amount: dec(revenue[m-1])})
-		s.Add(actuals.Amount{Department: "sales", Account: "6000", Amount: dec(costs[m-1])})
-		s.Add(actuals.Amount{Department: "ops", Account: "6000", Amount: dec("30000")})
-		if m == 2 {
-			s.Add(actuals.Amount{Department: "ops", Account: "4000", Amount: dec("1000")})
-		}
-		s.AddIndicator(actuals.Indicator{Name: model.PipelineDriver, Department: "sales", Value: dec("150000")})
-		s.AddIndicator(actuals.Indicator{Name: model.WinRateDriver, Department: "sales", Value: dec("0.25")})
-		if g, ok := growth[m]; ok {
-			s.AddIndicator(actuals.Indicator{Name: "pipeline_growth", Department: "sales", Value: dec(g)})
-		}
-		sets = append(sets, s)
-	}
-	policy := review.DefaultPolicy()
-	policy.ExplainAmount = dec("5000")
-	freeze := scenario.Playbook{Name: "protect-margin", Actions: []scenario.Action{
-		{Name: "freeze hiring", Lead: 1, Changes: []scenario.Change{scenario.Set(scenario.Selector{Driver: "hires"}, decimal.Zero)}},
-		{Name: "close an office", Lead: 10},
-	}}
-	return review.Input{
-		Cycle: c, Plans: []*engine.Submission{sales, ops}, Book: actuals.NewBook(sets...), Policy: policy,
-		Triggers: []scenario.Trigger{
-			{Name: "sales-slip", Department: "sales", Metric: scenario.Revenue, OfPlan: true, Compare: scenario.Below,
-				Threshold: dec("0.96"), Persistence: 2, Lag: 1, Playbook: freeze},
-			{Name: "cost-overrun", Department: scenario.Company, Metric: scenario.Costs, OfPlan: true, Compare: scenario.Above,
-				Threshold: dec("1.1"), Playbook: scenario.Playbook{Name: "review-spend"}},
-			{Name: "never", Department: "sales", Metric: scenario.Revenue, Compare: scenario.Below, Threshold: dec("1")},
-			{Name: "ops-spend", Department: "ops", Metric: scenario.Costs, Compare: scenario.AtLeast, Threshold: dec("30000"),
-				Playbook: scenario.Playbook{Name: "ops-review"}},
-			{Name: "gtm-revenue", Department: "gtm", Metric: scenario.Revenue, OfPlan: true, Compare: scenario.Below,
-				Threshold: dec("1"), Playbook: scenario.Playbook{Name: "escalate"}},
-		},
-		History: []accuracy.History{{Department: "sales", Line: accuracy.Revenue,
-			Forecast: []decimal.Decimal{dec("100"), dec("100"), dec("100")}, Actual: []decimal.Decimal{dec("90"), dec("91"), dec("89")}}},
-		Explanations: []review.Explanation{{Department: "sales", Account: "6000", Period: 3, Text: "Offsite paid in August"}},
-	}
+	in := reviewtest.Quarter(c)
+	in.Triggers[0].Playbook.Actions = append(in.Triggers[0].Playbook.Actions, scenario.Action{Name: "close an office", Lead: 10})
+	in.Triggers = append(in.Triggers,
+		scenario.Trigger{Name: "ops-spend", Department: "ops", Metric: scenario.Costs, Compare: scenario.AtLeast, Threshold: dec("30000"),
+			Playbook: scenario.Playbook{Name: "ops-review"}},
+		scenario.Trigger{Name: "gtm-revenue", Department: "gtm", Metric: scenario.Revenue, OfPlan: true, Compare: scenario.Below,
+			Threshold: dec("1"), Playbook: scenario.Playbook{Name: "escalate"}})
+	in.Explanations[0].Text = "Offsite paid in August"
+	return in
 }
 
 // closed returns the test template and the close of closeInput.

@@ -356,19 +356,8 @@ func (s *Service) runClose(ctx context.Context, j Job) error {
 		if err := tx.UpdateCloseRun(ctx, run); err != nil {
 			return err
 		}
-		for dept, wb := range books {
-			sum, err := tx.PutBlob(ctx, wb)
-			if err != nil {
-				return err
-			}
-			d, err := tx.DepartmentState(ctx, r.ID, dept)
-			if err != nil {
-				return err
-			}
-			d.Workbook = sum
-			if err := tx.UpdateDepartmentState(ctx, d); err != nil {
-				return err
-			}
+		if err := storeWorkbooks(ctx, tx, r.ID, books); err != nil {
+			return err
 		}
 		return s.audit(ctx, tx, System, "close.done", r.ID, "", fmt.Sprintf("close %d of %s", run.ID, c.ID), nil,
 			map[string]any{"period": run.Period, "closed": rep.Closed, "summary": sum, "written_back": len(books) + len(sheets),

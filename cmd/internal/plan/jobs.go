@@ -374,19 +374,8 @@ func (s *Service) runConsolidation(ctx context.Context, j Job) error {
 		if err := tx.UpdateConsolidation(ctx, run); err != nil {
 			return err
 		}
-		for dept, wb := range books {
-			sum, err := tx.PutBlob(ctx, wb)
-			if err != nil {
-				return err
-			}
-			d, err := tx.DepartmentState(ctx, r.ID, dept)
-			if err != nil {
-				return err
-			}
-			d.Workbook = sum
-			if err := tx.UpdateDepartmentState(ctx, d); err != nil {
-				return err
-			}
+		if err := storeWorkbooks(ctx, tx, r.ID, books); err != nil {
+			return err
 		}
 		return s.audit(ctx, tx, System, "consolidation.done", r.ID, "", fmt.Sprintf("consolidation %d", run.ID), nil,
 			map[string]any{"submissions": len(subs), "left_out": leftOut, "summary": sum, "written_back": len(books) + len(sheets)})
@@ -454,6 +443,26 @@ func (s *Service) remind(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// storeWorkbooks keeps the workbooks aop wrote for a round's departments
+// as the ones their downloads serve.
+func storeWorkbooks(ctx context.Context, tx Tx, round int64, books map[string][]byte) error {
+	for dept, wb := range books {
+		sum, err := tx.PutBlob(ctx, wb)
+		if err != nil {
+			return err
+		}
+		d, err := tx.DepartmentState(ctx, round, dept)
+		if err != nil {
+			return err
+		}
+		d.Workbook = sum
+		if err := tx.UpdateDepartmentState(ctx, d); err != nil {
+			return err
 		}
 	}
 	return nil
