@@ -19,7 +19,15 @@ import (
 
 // demoClose reviews the demo plans against the demo ledger of months
 // 1…closed, as the service's books do.
-func demoClose(t *testing.T, cf *cyclefile.File, closed engine.Period) *review.Report {
+func demoClose(t testing.TB, cf *cyclefile.File, closed engine.Period) *review.Report {
+	rep, err := review.Close(demoCloseInput(t, cf, closed))
+	require.NoError(t, err)
+	return rep
+}
+
+// demoCloseInput is what a close of the demo's months 1…closed reviews:
+// the demo plans and the demo ledger, imported with the cycle's mappings.
+func demoCloseInput(t testing.TB, cf *cyclefile.File, closed engine.Period) review.Input {
 	c := cf.Cycle
 	var sets []*actuals.Set
 	byPeriod := map[actuals.Period]*actuals.Set{}
@@ -47,9 +55,7 @@ func demoClose(t *testing.T, cf *cyclefile.File, closed engine.Period) *review.R
 	for _, d := range c.Leaves() {
 		plans = append(plans, demoSubmission(c, d.ID))
 	}
-	rep, err := review.Close(closeInput(c, &bookCycle{planning: cf.Planning, file: cf}, plans, actuals.NewBook(sets...), nil))
-	require.NoError(t, err)
-	return rep
+	return closeInput(c, &bookCycle{planning: cf.Planning, file: cf}, plans, actuals.NewBook(sets...), nil)
 }
 
 // The Actuals vs Plan tab through the Sheets emulator: the first close

@@ -6,6 +6,7 @@ import (
 	"aop/cmd/internal/cyclefile"
 	"aop/engine"
 	"aop/engine/model"
+	"aop/engine/review"
 	"aop/engine/scenario"
 )
 
@@ -39,6 +40,23 @@ func BenchmarkMonteCarloDemo(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		if _, err := plan.Simulate(mc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDemoClose reviews the demo company's year-end close: twelve
+// closed months of its nine departments against their plans, with the
+// flexed driver plan, the warnings, the triggers and the accuracy records.
+func BenchmarkDemoClose(b *testing.B) {
+	cf, err := cyclefile.Parse("cycle.yaml", []byte(demoCycleYAML()), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := demoCloseInput(b, cf, engine.MonthsPerYear)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := review.Close(in); err != nil {
 			b.Fatal(err)
 		}
 	}
