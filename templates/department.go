@@ -478,20 +478,29 @@ func (t *Department) renderDrivers(wb *grid.Workbook, st styles) {
 	}
 }
 
-func (t *Department) renderHeadcount(wb *grid.Workbook, st styles) {
-	s := wb.AddSheet(t.spec.Sheets.Headcount)
+// tableSheet adds a protected input sheet laid out as a table: the title
+// in A1, the column headings (indexed by column, from column 1) in the
+// header row with their widths, and the panes frozen above the first row
+// and left of column freeze.
+func tableSheet(wb *grid.Workbook, st styles, name, title string, freeze int, heads []string, widths []float64) *grid.Sheet {
+	s := wb.AddSheet(name)
 	s.Protection = &grid.Protection{}
 	s.Page = printWide()
-	s.Freeze = grid.R(tableFirstRow, 1)
-	s.Set(grid.R(1, 1), grid.Cell{Value: grid.Str("Headcount plan: new roles"), Style: st.title})
-	heads := []string{hcRole: "Role", hcCount: "Count", hcStart: "Start month", hcSalary: "Annual salary",
-		hcLoaded: "Loaded cost %", hcRamp: "Ramp (months)", hcCost: t.cycle.Year.Name() + " cost"}
-	widths := []float64{hcRole: 32, hcCount: 8, hcStart: 16, hcSalary: 15, hcLoaded: 13, hcRamp: 12, hcCost: 16}
+	s.Freeze = grid.R(tableFirstRow, freeze)
+	s.Set(grid.R(1, 1), grid.Cell{Value: grid.Str(title), Style: st.title})
 	s.ColWidths = map[int]float64{}
-	for c := hcRole; c <= hcCost; c++ {
+	for c := 1; c < len(heads); c++ {
 		s.Set(grid.R(tableHeaderRow, c), grid.Cell{Value: grid.Str(heads[c]), Style: st.header})
 		s.ColWidths[c] = widths[c]
 	}
+	return s
+}
+
+func (t *Department) renderHeadcount(wb *grid.Workbook, st styles) {
+	s := tableSheet(wb, st, t.spec.Sheets.Headcount, "Headcount plan: new roles", 1,
+		[]string{hcRole: "Role", hcCount: "Count", hcStart: "Start month", hcSalary: "Annual salary",
+			hcLoaded: "Loaded cost %", hcRamp: "Ramp (months)", hcCost: t.cycle.Year.Name() + " cost"},
+		[]float64{hcRole: 32, hcCount: 8, hcStart: 16, hcSalary: 15, hcLoaded: 13, hcRamp: 12, hcCost: 16})
 	n := t.spec.Hires
 	last := tableFirstRow + n - 1
 	for i := 0; i < n; i++ {
@@ -530,18 +539,13 @@ func (t *Department) renderHeadcount(wb *grid.Workbook, st styles) {
 }
 
 func (t *Department) renderAssumptions(wb *grid.Workbook, st styles) {
-	s := wb.AddSheet(t.spec.Sheets.Assumptions)
-	s.Protection = &grid.Protection{}
-	s.Page = printWide()
-	s.Freeze = grid.R(tableFirstRow, 1)
-	s.Set(grid.R(1, 1), grid.Cell{Value: grid.Str("Assumptions register: the drivers your plan rests on"), Style: st.title})
-	heads := []string{asDriver: "Driver", asFrom: "From", asTo: "To", asStatus: "Maintained or changed",
-		asCounterbalance: "Counterbalance", asRisk: "Dependency / risk", asIndicator: "Leading indicator"}
-	s.ColWidths = map[int]float64{}
+	widths := make([]float64, asIndicator+1)
 	for c := asDriver; c <= asIndicator; c++ {
-		s.Set(grid.R(tableHeaderRow, c), grid.Cell{Value: grid.Str(heads[c]), Style: st.header})
-		s.ColWidths[c] = 24
+		widths[c] = 24
 	}
+	s := tableSheet(wb, st, t.spec.Sheets.Assumptions, "Assumptions register: the drivers your plan rests on", 1,
+		[]string{asDriver: "Driver", asFrom: "From", asTo: "To", asStatus: "Maintained or changed",
+			asCounterbalance: "Counterbalance", asRisk: "Dependency / risk", asIndicator: "Leading indicator"}, widths)
 	n := t.spec.Assumptions
 	last := tableFirstRow + n - 1
 	s.StyleRange(grid.Rect(tableFirstRow, asDriver, last, asIndicator), st.inputText)
@@ -554,22 +558,13 @@ func (t *Department) renderAssumptions(wb *grid.Workbook, st styles) {
 }
 
 func (t *Department) renderInitiatives(wb *grid.Workbook, st styles) {
-	s := wb.AddSheet(t.spec.Sheets.Initiatives)
-	s.Protection = &grid.Protection{}
-	s.Page = printWide()
-	s.Freeze = grid.R(tableFirstRow, 2)
-	s.Set(grid.R(1, 1), grid.Cell{Value: grid.Str("Initiatives you propose: launches, expansions and acquisitions"), Style: st.title})
+	s := tableSheet(wb, st, t.spec.Sheets.Initiatives, "Initiatives you propose: launches, expansions and acquisitions", 2,
+		[]string{inName: "Initiative", inKind: "Kind", inStart: "Start month", inOneTime: "One-time cost",
+			inMonthlyCost: "Monthly running cost", inRevenue: "Monthly revenue at full ramp", inRamp: "Months to full ramp",
+			inDescription: "What it is", inYearCost: t.cycle.Year.Name() + " cost"},
+		[]float64{inName: 28, inKind: 12, inStart: 16, inOneTime: 15, inMonthlyCost: 15, inRevenue: 17, inRamp: 12, inDescription: 40, inYearCost: 16})
 	s.Set(grid.R(2, 1), grid.Cell{Value: grid.Str(fmt.Sprintf("Amounts in %s. Keep each initiative's amounts in your Plan lines too: "+
 		"this sheet says which part of the plan it is, so that a scenario can pause it. Revenue climbs an S-curve from the start month to its full level.", t.cycle.Currency)), Style: st.subtitle})
-	heads := []string{inName: "Initiative", inKind: "Kind", inStart: "Start month", inOneTime: "One-time cost",
-		inMonthlyCost: "Monthly running cost", inRevenue: "Monthly revenue at full ramp", inRamp: "Months to full ramp",
-		inDescription: "What it is", inYearCost: t.cycle.Year.Name() + " cost"}
-	widths := []float64{inName: 28, inKind: 12, inStart: 16, inOneTime: 15, inMonthlyCost: 15, inRevenue: 17, inRamp: 12, inDescription: 40, inYearCost: 16}
-	s.ColWidths = map[int]float64{}
-	for c := inName; c <= inYearCost; c++ {
-		s.Set(grid.R(tableHeaderRow, c), grid.Cell{Value: grid.Str(heads[c]), Style: st.header})
-		s.ColWidths[c] = widths[c]
-	}
 	n := t.spec.Initiatives
 	last := tableFirstRow + n - 1
 	for i := 0; i < n; i++ {
@@ -613,22 +608,13 @@ func (t *Department) renderInitiatives(wb *grid.Workbook, st styles) {
 }
 
 func (t *Department) renderRanges(wb *grid.Workbook, st styles) {
-	s := wb.AddSheet(t.spec.Sheets.Ranges)
-	s.Protection = &grid.Protection{}
-	s.Page = printWide()
-	s.Freeze = grid.R(tableFirstRow, 2)
-	s.Set(grid.R(1, 1), grid.Cell{Value: grid.Str("Ranges: how far your plan could move, by account"), Style: st.title})
+	year := t.cycle.Year.Name()
+	s := tableSheet(wb, st, t.spec.Sheets.Ranges, "Ranges: how far your plan could move, by account", 2,
+		[]string{rgAccount: "Account", rgLow: "Low case (% of plan)", rgLikely: "Likely case (% of plan)", rgHigh: "High case (% of plan)",
+			rgWhy: "Why this range", rgPlan: year + " plan (account)", rgLowAmount: "Low case", rgHighAmount: "High case"},
+		[]float64{rgAccount: 30, rgLow: 13, rgLikely: 13, rgHigh: 13, rgWhy: 40, rgPlan: 16, rgLowAmount: 16, rgHighAmount: 16})
 	s.Set(grid.R(2, 1), grid.Cell{Value: grid.Str("For the accounts you are least sure of: the low, likely and high case as a share of your plan on the account " +
 		"(85% is 15% below plan, 110% is 10% above). Finance simulates the plan within these ranges."), Style: st.subtitle})
-	year := t.cycle.Year.Name()
-	heads := []string{rgAccount: "Account", rgLow: "Low case (% of plan)", rgLikely: "Likely case (% of plan)", rgHigh: "High case (% of plan)",
-		rgWhy: "Why this range", rgPlan: year + " plan (account)", rgLowAmount: "Low case", rgHighAmount: "High case"}
-	widths := []float64{rgAccount: 30, rgLow: 13, rgLikely: 13, rgHigh: 13, rgWhy: 40, rgPlan: 16, rgLowAmount: 16, rgHighAmount: 16}
-	s.ColWidths = map[int]float64{}
-	for c := rgAccount; c <= rgHighAmount; c++ {
-		s.Set(grid.R(tableHeaderRow, c), grid.Cell{Value: grid.Str(heads[c]), Style: st.header})
-		s.ColWidths[c] = widths[c]
-	}
 	n := t.spec.Ranges
 	last := tableFirstRow + n - 1
 	for i := 0; i < n; i++ {

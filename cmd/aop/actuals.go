@@ -211,16 +211,7 @@ func keepActuals(w io.Writer, c *engine.Cycle, imports []*cyclefile.ActualsImpor
 		if rec == nil || (amounts && indicators) {
 			continue
 		}
-		if !amounts {
-			for _, a := range old.Amounts {
-				rec.Add(a)
-			}
-		}
-		if !indicators {
-			for _, in := range old.Indicators {
-				rec.AddIndicator(in)
-			}
-		}
+		rec.Keep(old.Set, amounts, indicators)
 		for _, src := range old.Sources {
 			src.Kept = true
 			rec.Sources = append(rec.Sources, src)

@@ -140,12 +140,17 @@ func (g *sheetsBooks) WriteSummary(ctx context.Context, c *engine.Cycle, k *engi
 	if err != nil {
 		return err
 	}
-	// The tab goes after the instructions, as in an .xlsx workbook.
-	index := 0
-	if names, err := h.Template.Sheets(dept); err == nil {
-		index = slices.Index(names, h.Template.Spec().Sheets.Instructions) + 1
+	return g.client.WriteTab(ctx, id, sheets.Tab{ID: summaryTabID, Sheet: sheet, Index: afterInstructions(h.Template, dept)}, create)
+}
+
+// afterInstructions is the place of a tab aop adds to a department's
+// spreadsheet: right after the instructions, as in an .xlsx workbook.
+func afterInstructions(t *templates.Department, dept string) int {
+	names, err := t.Sheets(dept)
+	if err != nil {
+		return 0
 	}
-	return g.client.WriteTab(ctx, id, sheets.Tab{ID: summaryTabID, Sheet: sheet, Index: index}, create)
+	return slices.Index(names, t.Spec().Sheets.Instructions) + 1
 }
 
 func (g *sheetsBooks) WriteActuals(ctx context.Context, c *engine.Cycle, r *review.Report, dept, id, asOf string, create bool) error {
@@ -153,10 +158,5 @@ func (g *sheetsBooks) WriteActuals(ctx context.Context, c *engine.Cycle, r *revi
 	if err != nil {
 		return err
 	}
-	// The tab goes right after the instructions.
-	index := 0
-	if names, err := t.Sheets(dept); err == nil {
-		index = slices.Index(names, t.Spec().Sheets.Instructions) + 1
-	}
-	return g.client.WriteTab(ctx, id, sheets.Tab{ID: actualsTabID, Sheet: sheet, Index: index, Inputs: true}, create)
+	return g.client.WriteTab(ctx, id, sheets.Tab{ID: actualsTabID, Sheet: sheet, Index: afterInstructions(t, dept), Inputs: true}, create)
 }

@@ -163,6 +163,23 @@ func (s *Set) AddIndicator(in Indicator) {
 	s.Indicators = append(s.Indicators, in)
 }
 
+// Keep adds to s what an earlier import of its period holds and the
+// import that made s does not read: old's amounts unless it read amounts,
+// old's indicators unless it read indicators (a file of indicators alone
+// keeps the period's amounts).
+func (s *Set) Keep(old *Set, readsAmounts, readsIndicators bool) {
+	if !readsAmounts {
+		for _, a := range old.Amounts {
+			s.Add(a)
+		}
+	}
+	if !readsIndicators {
+		for _, in := range old.Indicators {
+			s.AddIndicator(in)
+		}
+	}
+}
+
 // Total sums the set's amounts.
 func (s *Set) Total() decimal.Decimal {
 	t := decimal.Zero

@@ -131,8 +131,7 @@ func (s *Service) ImportActuals(ctx context.Context, a Actor, cycle, mapping, na
 }
 
 // mergeSet keeps of a period's current import what the new file does not
-// read: its amounts when the file has indicators only, and the other way
-// round.
+// read (actuals.Set.Keep).
 func mergeSet(cur ActualsImport, set *actuals.Set, amounts, indicators bool) (*actuals.Set, error) {
 	if amounts && indicators {
 		return set, nil
@@ -141,50 +140,50 @@ func mergeSet(cur ActualsImport, set *actuals.Set, amounts, indicators bool) (*a
 	if err := json.Unmarshal(cur.Set, &old); err != nil {
 		return nil, fmt.Errorf("stored actuals %d of %s: %w", cur.ID, cur.Period, err)
 	}
-	merged := actuals.NewSet(set.Period, set.Currency)
-	for _, x := range set.Amounts {
-		merged.Add(x)
+	merged := actuals.NewSet(set.Period, set.Currency) // set itself stays as read: the transaction may run again
+	for _, a := range set.Amounts {
+		merged.Add(a)
 	}
-	for _, x := range set.Indicators {
-		merged.AddIndicator(x)
+	for _, in := range set.Indicators {
+		merged.AddIndicator(in)
 	}
-	if !amounts {
-		for _, x := range old.Amounts {
-			merged.Add(x)
-		}
-	}
-	if !indicators {
-		for _, x := range old.Indicators {
-			merged.AddIndicator(x)
-		}
-	}
+	merged.Keep(&old, amounts, indicators)
 	return merged, nil
 }
 
-// book returns a cycle's current actuals and their digest.
-func (s *Service) book(ctx context.Context, cycle string) (*actuals.Book, string, error) {
+// currentActuals returns a cycle's current imports and their digest, which
+// tells one state of the actuals from another.
+func (s *Service) currentActuals(ctx context.Context, cycle string) ([]ActualsImport, string, error) {
 	imps, err := s.o.Store.Actuals(ctx, cycle, false)
 	if err != nil {
 		return nil, "", err
 	}
 	h := sha256.New()
+	for _, imp := range imps {
+		fmt.Fprintf(h, "%s\x00%d\x00", imp.Period, imp.ID)
+	}
+	return imps, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// bookOf reads the imports' sets into a book.
+func bookOf(imps []ActualsImport) (*actuals.Book, error) {
 	sets := make([]*actuals.Set, 0, len(imps))
 	for _, imp := range imps {
 		var set actuals.Set
 		if err := json.Unmarshal(imp.Set, &set); err != nil {
-			return nil, "", fmt.Errorf("stored actuals %d of %s: %w", imp.ID, imp.Period, err)
+			return nil, fmt.Errorf("stored actuals %d of %s: %w", imp.ID, imp.Period, err)
 		}
 		sets = append(sets, &set)
-		fmt.Fprintf(h, "%s\x00%d\x00", imp.Period, imp.ID)
 	}
-	return actuals.NewBook(sets...), hex.EncodeToString(h.Sum(nil)), nil
+	return actuals.NewBook(sets...), nil
 }
 
 // queueClose queues the close of a cycle's current actuals; the same
-// actuals queue the same job, which runs once.
+// actuals queue the same job, which runs once. A cycle without actuals
+// queues nothing (0).
 func (s *Service) queueClose(ctx context.Context, cycle string) (int64, error) {
-	_, digest, err := s.book(ctx, cycle)
-	if err != nil {
+	imps, digest, err := s.currentActuals(ctx, cycle)
+	if err != nil || len(imps) == 0 {
 		return 0, err
 	}
 	return s.o.Queue.Enqueue(ctx, Job{Kind: JobClose, Key: "close/" + cycle + "/" + digest, Cycle: cycle})
@@ -210,17 +209,13 @@ func (s *Service) closeTick(ctx context.Context) error {
 	}
 	var queued []string
 	for _, c := range cycles {
-		imps, err := s.o.Store.Actuals(ctx, c.ID, false)
+		id, err := s.queueClose(ctx, c.ID)
 		if err != nil {
 			return err
 		}
-		if len(imps) == 0 {
-			continue
+		if id != 0 {
+			queued = append(queued, c.ID)
 		}
-		if _, err := s.queueClose(ctx, c.ID); err != nil {
-			return err
-		}
-		queued = append(queued, c.ID)
 	}
 	return s.o.Store.InTx(ctx, func(tx Tx) error {
 		first, err := tx.Once(ctx, "schedule/"+CloseSchedule+"@"+due.Format(time.RFC3339), now)
@@ -292,7 +287,11 @@ func (s *Service) runClose(ctx context.Context, j Job) error {
 	if err != nil {
 		return err
 	}
-	book, digest, err := s.book(ctx, j.Cycle)
+	imps, digest, err := s.currentActuals(ctx, j.Cycle)
+	if err != nil {
+		return err
+	}
+	book, err := bookOf(imps)
 	if err != nil {
 		return err
 	}
@@ -319,29 +318,15 @@ func (s *Service) runClose(ctx context.Context, j Job) error {
 	if err != nil {
 		return err
 	}
-	states, err := s.o.Store.DepartmentStates(ctx, r.ID)
-	if err != nil {
-		return err
-	}
-	books := map[string][]byte{}
-	var sheets []string
-	for _, d := range states {
-		if d.Current == 0 {
-			continue
-		}
-		if r.Backend == BackendSheets {
-			if d.Spreadsheet.ID != "" {
-				sheets = append(sheets, d.Department)
-			}
-			continue
-		}
+	books, sheets, err := s.departmentBooks(ctx, r, func(d DepartmentState) ([]byte, error) {
 		wb, err := s.storedWorkbook(ctx, r, c, d)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if books[d.Department], err = s.closer().WriteActuals(c, rep, d.Department, wb, when); err != nil {
-			return err
-		}
+		return s.closer().WriteActuals(c, rep, d.Department, wb, when)
+	})
+	if err != nil {
+		return err
 	}
 	err = s.o.Store.InTx(ctx, func(tx Tx) error {
 		first, err := tx.Once(ctx, "job/"+j.Key, done)

@@ -329,33 +329,19 @@ func (s *Service) runConsolidation(ctx context.Context, j Job) error {
 		return err
 	}
 	// The departments' workbooks with fresh Summary tabs.
-	states, err := s.o.Store.DepartmentStates(ctx, r.ID)
-	if err != nil {
-		return err
-	}
-	books := map[string][]byte{}
-	var sheets []string // departments of a sheets round whose Summary tab to write
-	for _, d := range states {
-		if d.Current == 0 {
-			continue
-		}
-		if r.Backend == BackendSheets {
-			if d.Spreadsheet.ID != "" {
-				sheets = append(sheets, d.Department)
-			}
-			continue
-		}
+	books, sheets, err := s.departmentBooks(ctx, r, func(d DepartmentState) ([]byte, error) {
 		sub, err := s.o.Store.Submission(ctx, d.Current)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		wb, err := s.o.Books.Generate(c, s.workbookOf(r, d, sub.Records))
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if books[d.Department], err = s.o.Books.WriteSummary(c, k, d.Department, wb, asOf(done)); err != nil {
-			return err
-		}
+		return s.o.Books.WriteSummary(c, k, d.Department, wb, asOf(done))
+	})
+	if err != nil {
+		return err
 	}
 	err = s.o.Store.InTx(ctx, func(tx Tx) error {
 		first, err := tx.Once(ctx, "job/"+j.Key, s.now())
@@ -446,6 +432,32 @@ func (s *Service) remind(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// departmentBooks writes a round's departments that have an accepted plan:
+// write makes the new workbook of each of an .xlsx round; a sheets round
+// returns instead the departments whose spreadsheet exists, for a job each.
+func (s *Service) departmentBooks(ctx context.Context, r Round, write func(DepartmentState) ([]byte, error)) (map[string][]byte, []string, error) {
+	states, err := s.o.Store.DepartmentStates(ctx, r.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	books := map[string][]byte{}
+	var sheets []string
+	for _, d := range states {
+		switch {
+		case d.Current == 0:
+		case r.Backend == BackendSheets:
+			if d.Spreadsheet.ID != "" {
+				sheets = append(sheets, d.Department)
+			}
+		default:
+			if books[d.Department], err = write(d); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	return books, sheets, nil
 }
 
 // storeWorkbooks keeps the workbooks aop wrote for a round's departments

@@ -63,8 +63,8 @@ var functions = map[string]*function{
 	"INDEX":   {2, 3, fnIndex},
 	"VLOOKUP": {3, 4, lookupFunc(false)},
 	"HLOOKUP": {3, 4, lookupFunc(true)},
-	"ROWS":    {1, 1, fnRows},
-	"COLUMNS": {1, 1, fnColumns},
+	"ROWS":    {1, 1, areaSize((*area).height)},
+	"COLUMNS": {1, 1, areaSize((*area).width)},
 
 	// Information.
 	"ISBLANK":   {1, 1, fnIsBlank},
@@ -832,26 +832,19 @@ func lookupFunc(horizontal bool) func(c *ctx, args []node) val {
 	}
 }
 
-func fnRows(c *ctx, args []node) val {
-	v := args[0].eval(c)
-	switch v.k {
-	case kErr:
-		return v
-	case kArea:
-		return num(float64(v.a.height()))
+// areaSize is ROWS or COLUMNS: a measure of an area argument; any other
+// value counts as one.
+func areaSize(measure func(*area) int) func(c *ctx, args []node) val {
+	return func(c *ctx, args []node) val {
+		v := args[0].eval(c)
+		switch v.k {
+		case kErr:
+			return v
+		case kArea:
+			return num(float64(measure(v.a)))
+		}
+		return num(1)
 	}
-	return num(1)
-}
-
-func fnColumns(c *ctx, args []node) val {
-	v := args[0].eval(c)
-	switch v.k {
-	case kErr:
-		return v
-	case kArea:
-		return num(float64(v.a.width()))
-	}
-	return num(1)
 }
 
 // fnIsBlank is TRUE only for an empty cell (or a left-out argument), not
