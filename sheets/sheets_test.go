@@ -6,6 +6,9 @@ import (
 	"os"
 	"testing"
 
+	"google.golang.org/api/option"
+	sheetsv4 "google.golang.org/api/sheets/v4"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -244,4 +247,53 @@ func TestSummaryTextStaysText(t *testing.T) {
 		assert.NotNil(t, sum.Protection)
 		assert.Error(t, e.emu.EditAs(owner, s.ID, "Summary!B2", [][]any{{1}}), "the summary is read-only for its department")
 	}
+}
+
+// TestTabWithInputs writes a tab with an input cell that moves: each write
+// makes the tab anew in one request, its protection leaves out only the
+// input cell of that write, and a tab someone deleted is added again.
+func TestTabWithInputs(t *testing.T) {
+	e := newEnv(t, sheetstest.Options{Quotas: &sheetstest.Quotas{}}, sheets.Options{})
+	ctx := t.Context()
+	const owner = "dana@kestrel.example"
+	s, err := e.client.Create(ctx, sheets.NewSpreadsheet{Name: "FY27 Sales", Workbook: plan(2), Share: owner})
+	require.NoError(t, err)
+	tab := func(input int, said string) sheets.Tab {
+		sh := grid.New().AddSheet("Actuals vs Plan")
+		for r := 1; r <= 6; r++ {
+			sh.SetValue(grid.R(r, 1), grid.Str(fmt.Sprintf("line %d", r)))
+		}
+		sh.Set(grid.R(input, 2), grid.Cell{Value: grid.Str(said), Style: &grid.Style{Unlocked: true}})
+		return sheets.Tab{ID: 901, Sheet: sh, Index: 0, Inputs: true}
+	}
+	write := func(input int, said string, create bool, requests int) {
+		t.Helper()
+		e.emu.ResetStats()
+		require.NoError(t, e.client.WriteTab(ctx, s.ID, tab(input, said), create))
+		assert.Equal(t, map[string]int{"sheets.spreadsheets.batchUpdate": requests}, nonZero(e.emu.Stats().BySpreadsheet[s.ID]))
+		got, err := e.client.ReadBack(ctx, s.ID)
+		require.NoError(t, err)
+		sh := got.Sheet("Actuals vs Plan")
+		require.NotNil(t, sh)
+		assert.Equal(t, said, sh.Value(grid.R(input, 2)).Text, "the input holds what the write said")
+		for r := 1; r <= 6; r++ {
+			err := e.emu.EditAs(owner, s.ID, fmt.Sprintf("'Actuals vs Plan'!B%d", r), [][]any{{"typed"}})
+			if r == input {
+				assert.NoError(t, err, "B%d is this write's input", r)
+			} else {
+				assert.Error(t, err, "B%d is read-only", r)
+			}
+		}
+	}
+	write(2, "", true, 1)
+	write(5, "Deals slipped", false, 1)
+	// Someone with the service's rights deletes the tab.
+	acct, err := sheets.ServiceAccount(ctx, e.seeded.Key, "", e.emu.Client())
+	require.NoError(t, err)
+	api, err := sheetsv4.NewService(ctx, option.WithHTTPClient(acct.Client), option.WithEndpoint(e.emu.BaseURL()))
+	require.NoError(t, err)
+	_, err = api.Spreadsheets.BatchUpdate(s.ID, &sheetsv4.BatchUpdateSpreadsheetRequest{
+		Requests: []*sheetsv4.Request{{DeleteSheet: &sheetsv4.DeleteSheetRequest{SheetId: 901}}}}).Context(ctx).Do()
+	require.NoError(t, err)
+	write(3, "", false, 2)
 }

@@ -32,8 +32,10 @@ type Tab struct {
 	Index int
 	// Inputs keeps the tab's unlocked cells open to the spreadsheet's
 	// editors (a department's explanations): the tab's protection leaves
-	// them out, and a values write leaves what was typed in them (it
-	// sends them as null, which Sheets skips).
+	// them out. Where they sit moves from one write to the next, so such
+	// a tab is made anew at every write, in one structural batchUpdate:
+	// the caller reads back what was typed first (ReadTab) and writes it
+	// again as the tab's values.
 	Inputs bool
 }
 
@@ -41,15 +43,16 @@ type Tab struct {
 // structural batchUpdate that adds the tab with its formats, values and
 // protection; afterwards it is one values.batchUpdate of the tab's values,
 // RAW, so that text a person typed (say "=IMPORTXML(…)") stays text. A tab
-// that outgrew its grid, or that someone deleted, is made again.
+// that outgrew its grid, or that someone deleted, is made again, and so
+// is a tab with inputs at every write.
 func (c *Client) WriteTab(ctx context.Context, id string, t Tab, create bool) error {
-	if !create {
+	if !create && !t.Inputs {
 		err := c.writeValues(ctx, id, t)
 		if err == nil || !(errTabMissing(err) || errBeyondGrid(err)) {
 			return err
 		}
 	}
-	return c.replaceTab(ctx, id, t)
+	return c.replaceTab(ctx, id, t, !create)
 }
 
 func (c *Client) writeValues(ctx context.Context, id string, t Tab) error {
@@ -58,11 +61,7 @@ func (c *Client) writeValues(ctx context.Context, id string, t Tab) error {
 	for r := range values {
 		values[r] = make([]any, cols)
 		for col := range values[r] {
-			cell := t.Sheet.Cell(grid.R(r+1, col+1))
-			if t.Inputs && cell.Style != nil && cell.Style.Unlocked {
-				continue // nil: what a person typed stays
-			}
-			values[r][col] = rawValue(cell.Value)
+			values[r][col] = rawValue(t.Sheet.Cell(grid.R(r+1, col+1)).Value)
 		}
 	}
 	rg := grid.QuoteSheet(t.Sheet.Name) + "!" + grid.Rect(1, 1, rows, cols).String()
@@ -101,30 +100,48 @@ func rawValue(v grid.Value) any {
 	return v.Text
 }
 
-// replaceTab adds the tab anew (deleting an old one of its id in the same
-// request when it exists): formats, values as constants, protection with
-// aop as the only editor.
-func (c *Client) replaceTab(ctx context.Context, id string, t Tab) error {
+// replaceTab adds the tab anew: formats, values as constants, protection
+// with aop as the only editor. When the tab exists (exists says it should)
+// the same request deletes it first; a guess proved wrong costs a second
+// request.
+func (c *Client) replaceTab(ctx context.Context, id string, t Tab, exists bool) error {
 	r := renderer{editor: c.editor}
 	if err := r.sheet(constants(t.Sheet, t.Inputs), t.ID, t.Index); err != nil {
 		return err
 	}
 	rows, cols := tabSize(t.Sheet)
-	reqs := r.requests()
-	g := reqs[0].AddSheet.Properties.GridProperties
+	add := r.requests()
+	g := add[0].AddSheet.Properties.GridProperties
 	g.RowCount, g.ColumnCount = int64(rows), int64(cols)
-	del := &sheetsv4.Request{DeleteSheet: &sheetsv4.DeleteSheetRequest{SheetId: t.ID}}
-	return c.call(ctx, Write, func(ctx context.Context, again bool) error {
+	both := append([]*sheetsv4.Request{{DeleteSheet: &sheetsv4.DeleteSheetRequest{SheetId: t.ID}}}, add...)
+	update := func(ctx context.Context, reqs []*sheetsv4.Request) error {
 		_, err := c.sheets.Spreadsheets.BatchUpdate(id, &sheetsv4.BatchUpdateSpreadsheetRequest{Requests: reqs}).Context(ctx).Do()
+		return err
+	}
+	return c.call(ctx, Write, func(ctx context.Context, again bool) error {
+		if exists {
+			err := update(ctx, both)
+			if errNoGrid(err, t.ID) { // someone deleted the tab
+				err = update(ctx, add)
+			}
+			return err
+		}
+		err := update(ctx, add)
 		if alreadyExists(err) {
 			if again {
 				return nil // the first attempt made it
 			}
-			_, err = c.sheets.Spreadsheets.BatchUpdate(id, &sheetsv4.BatchUpdateSpreadsheetRequest{
-				Requests: append([]*sheetsv4.Request{del}, reqs...)}).Context(ctx).Do()
+			err = update(ctx, both)
 		}
 		return err
 	})
+}
+
+// errNoGrid reports whether Google refused a request for naming a sheet
+// id the spreadsheet does not have.
+func errNoGrid(err error, sheet int64) bool {
+	var ge *googleapi.Error
+	return errors.As(err, &ge) && ge.Code == http.StatusBadRequest && strings.Contains(ge.Message, fmt.Sprintf("No grid with id: %d", sheet))
 }
 
 // constants is a read-only copy of a tab: values instead of formulas, the

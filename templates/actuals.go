@@ -566,11 +566,13 @@ func horizonMonth(fy engine.FiscalYear, p engine.Period) string {
 	return fy.Label(p)
 }
 
-// ParseExplanations reads the explanations typed into the Actuals vs Plan
-// tab of a harvested department workbook, for the month the tab was
-// written for. Empty cells are skipped; an explanation longer than
-// MaxExplanation characters is left out with a finding at its cell. A
-// workbook without the tab, or written before the first close, holds none.
+// ParseExplanations reads the explanations of the Actuals vs Plan tab of a
+// harvested department workbook, for the month the tab was written for:
+// one for each line of the tab, with an empty Text where nothing is typed
+// (which withdraws what the department said before). An explanation
+// longer than MaxExplanation characters is left out with a warning at its
+// cell: the plan beside it is not wrong for it. A workbook without the
+// tab, or written before the first close, holds none.
 func (t *Department) ParseExplanations(wb *grid.Workbook, dept string) ([]review.Explanation, []engine.Finding) {
 	s := wb.Sheet(ActualsSheetName)
 	if s == nil {
@@ -595,12 +597,9 @@ func (t *Department) ParseExplanations(wb *grid.Workbook, dept string) ([]review
 		}
 		at := grid.R(row, actualsExplanationCol)
 		text := strings.TrimSpace(s.Value(at).Text)
-		if text == "" {
-			continue
-		}
 		if n := utf8.RuneCountInString(text); n > MaxExplanation {
-			findings = append(findings, engine.Finding{Sheet: s.Name, Cell: at.String(), Level: engine.Error,
-				Message: fmt.Sprintf("the explanation of account %s is %d characters long: shorten it to %d or fewer", code, n, MaxExplanation)})
+			findings = append(findings, engine.Finding{Sheet: s.Name, Cell: at.String(), Level: engine.Warning,
+				Message: fmt.Sprintf("the explanation of account %s is %d characters long and was left out: shorten it to %d or fewer", code, n, MaxExplanation)})
 			continue
 		}
 		if _, ok := t.cycle.Account(code); !ok {

@@ -62,6 +62,17 @@ func actualsTab(t *testing.T, tpl *Department, r *review.Report, dept string) *g
 // textAt returns the text of the cell at an A1 reference.
 func textAt(s *grid.Sheet, a1 string) string { return s.Value(grid.MustRef(a1)).Text }
 
+// tabLines counts the account blocks of an Actuals vs Plan tab.
+func tabLines(t *testing.T, s *grid.Sheet) int {
+	t.Helper()
+	n := 0
+	for row := actualsFirstRow; s.Value(grid.R(row, actualsCodeCol)).Text != ""; row += actualsBlock {
+		n++
+	}
+	require.NotZero(t, n)
+	return n
+}
+
 // number returns the number of the cell at an A1 reference, as text.
 func number(t *testing.T, s *grid.Sheet, a1 string) string {
 	t.Helper()
@@ -260,9 +271,14 @@ func TestExplanationsRoundTrip(t *testing.T) {
 
 	got, findings := tpl.ParseExplanations(wb, "sales")
 	assert.Empty(t, findings)
-	assert.Equal(t, []review.Explanation{{Department: "sales", Account: "4000", Period: 3,
-		Text: "The pipeline slipped: two deals moved to October.", Sheet: ActualsSheetName, Cell: "T11"}}, got,
-		"the emptied cell is skipped")
+	require.NotEmpty(t, got)
+	assert.Equal(t, review.Explanation{Department: "sales", Account: "4000", Period: 3,
+		Text: "The pipeline slipped: two deals moved to October.", Sheet: ActualsSheetName, Cell: "T11"}, got[0])
+	for _, e := range got[1:] {
+		assert.Empty(t, e.Text, "%s: nothing typed, nothing said", e.Cell)
+		assert.Equal(t, engine.Period(3), e.Period)
+	}
+	assert.Len(t, got, tabLines(t, actualsTab(t, tpl, r, "sales")), "one for each line of the tab")
 
 	// The next close reads what Sales said.
 	in.Explanations = got
@@ -287,10 +303,11 @@ func TestParseExplanationsRefusesLongText(t *testing.T) {
 	f := findings[0]
 	assert.Equal(t, ActualsSheetName, f.Sheet)
 	assert.Equal(t, "T11", f.Cell)
-	assert.Equal(t, engine.Error, f.Level)
-	assert.Equal(t, "the explanation of account 4000 is 2001 characters long: shorten it to 2000 or fewer", f.Message)
-	require.Len(t, got, 1, "characters count, not bytes: 2,000 accented letters pass")
-	assert.Equal(t, "6000", got[0].Account)
+	assert.Equal(t, engine.Warning, f.Level, "the plan beside it is not wrong")
+	assert.Equal(t, "the explanation of account 4000 is 2001 characters long and was left out: shorten it to 2000 or fewer", f.Message)
+	require.NotEmpty(t, got)
+	assert.Equal(t, "6000", got[0].Account, "the long one is left out")
+	assert.Equal(t, strings.Repeat("é", MaxExplanation), got[0].Text, "characters count, not bytes: 2,000 accented letters pass")
 }
 
 func TestParseExplanationsWithoutTheTab(t *testing.T) {

@@ -718,7 +718,8 @@ func nameSafe(id string) string {
 }
 
 // Harvests reports whether a harvest reads a sheet: the template's own
-// sheets, not the Summary tab aop writes back nor sheets a person added.
+// sheets and the explanations of the Actuals vs Plan tab, not the Summary
+// tab aop writes back nor sheets a person added.
 func (t *Department) Harvests(sheet string) bool { return harvests(t.spec, sheet) }
 
 // HarvestsSheet is Department.Harvests for the embedded department
@@ -734,7 +735,8 @@ var embeddedSpec = sync.OnceValues(DepartmentSpec)
 func harvests(spec *Spec, sheet string) bool {
 	sh := spec.Sheets
 	switch sheet {
-	case sh.Instructions, sh.Plan, sh.Drivers, sh.Headcount, sh.Assumptions, sh.Initiatives, sh.Ranges, sh.Lists, sh.Identity:
+	case sh.Instructions, sh.Plan, sh.Drivers, sh.Headcount, sh.Assumptions, sh.Initiatives, sh.Ranges, sh.Lists, sh.Identity,
+		ActualsSheetName:
 		return true
 	}
 	return false

@@ -95,7 +95,8 @@ func (b *xlsxBooks) Harvest(ctx context.Context, c *engine.Cycle, name string, d
 	} else {
 		r = h.Bytes(ctx, name, data, dept)
 	}
-	out := plan.Harvest{Refused: r.Status == harvest.Refused, Problem: r.Problem, Findings: r.Findings, Records: r.Records, Submission: r.Submission}
+	out := plan.Harvest{Refused: r.Status == harvest.Refused, Problem: r.Problem, Findings: r.Findings, Records: r.Records,
+		Submission: r.Submission, Explanations: r.Explanations}
 	if !out.Refused && r.Identity.Round != round {
 		got := r.Identity.Round
 		if got == "" {

@@ -12,6 +12,7 @@ import (
 	"aop/engine/grid"
 	"aop/engine/review"
 	"aop/excel"
+	"aop/sheets"
 	"aop/templates"
 )
 
@@ -68,6 +69,11 @@ func (b *xlsxBooks) actualsTab(c *engine.Cycle, r *review.Report, dept, asOf str
 	return sheet, h.Template, err
 }
 
+func (b *xlsxBooks) ActualsSheet(c *engine.Cycle, r *review.Report, dept, asOf string) (*grid.Sheet, error) {
+	sheet, _, err := b.actualsTab(c, r, dept, asOf)
+	return sheet, err
+}
+
 func (b *xlsxBooks) WriteActuals(c *engine.Cycle, r *review.Report, dept string, workbook []byte, asOf string) ([]byte, error) {
 	sheet, t, err := b.actualsTab(c, r, dept, asOf)
 	if err != nil {
@@ -91,4 +97,17 @@ func (b *xlsxBooks) CloseSummary(c *engine.Cycle, r *review.Report, asOf string)
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+func (b *xlsxBooks) Explanations(c *engine.Cycle, dept string, values []byte) ([]review.Explanation, []engine.Finding, error) {
+	h, err := b.harvester(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	wb, err := sheets.DecodeValues(values)
+	if err != nil {
+		return nil, nil, err
+	}
+	said, findings := h.Template.ParseExplanations(wb, dept)
+	return said, findings, nil
 }

@@ -128,7 +128,14 @@ func (g *sheetsBooks) Fetch(ctx context.Context, c *engine.Cycle, w plan.Workboo
 	if err != nil {
 		return nil, err
 	}
+	if w.Actuals {
+		names = append(names, templates.ActualsSheetName)
+	}
 	return g.client.Harvest(ctx, id, names)
+}
+
+func (g *sheetsBooks) FetchActuals(ctx context.Context, id string) ([]byte, error) {
+	return g.client.Harvest(ctx, id, []string{templates.ActualsSheetName})
 }
 
 func (g *sheetsBooks) WriteSummary(ctx context.Context, c *engine.Cycle, k *engine.Consolidation, dept, id, asOf string, create bool) error {

@@ -17,6 +17,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -188,10 +189,7 @@ func Close(in Input) (*Report, error) {
 	for _, s := range in.Plans {
 		plans[s.Department] = s
 	}
-	said := map[string]string{}
-	for _, e := range in.Explanations {
-		said[e.Department+"\x00"+e.Account+"\x00"+fmt.Sprint(e.Period)] = e.Text
-	}
+	said := byLine(in.Explanations)
 	for _, d := range c.Departments {
 		if !c.IsLeaf(d.ID) {
 			continue
@@ -259,7 +257,7 @@ func (in Input) department(r *Report, d engine.Department, plan *engine.Submissi
 			l.Timing = variance.Classify(last.Variance, quarterVariance(rep.Months, r.Closed), in.Policy.TimingTolerance)
 			l.Explain = variance.Material(last.Variance, last.Plan, in.Policy.ExplainAmount, in.Policy.ExplainShare) ||
 				variance.Material(rep.YTDVariance, rep.YTDPlan, in.Policy.ExplainAmount, in.Policy.ExplainShare)
-			l.Explanation = said[d.ID+"\x00"+code+"\x00"+fmt.Sprint(r.Closed)]
+			l.Explanation = said[lineKey(d.ID, code, engine.Period(r.Closed))]
 		}
 		if a.Type == engine.Revenue {
 			revenue = append(revenue, len(dep.Lines))
@@ -632,4 +630,33 @@ func (in Input) accuracy(r *Report) ([]accuracy.Report, error) {
 		}
 	}
 	return accuracy.AssessAll(hs, in.Policy.Accuracy)
+}
+
+// Explain sets the explanations of the lines for the last closed month
+// from said, as Close does: a stored report shows what departments said
+// since it was made.
+func (r *Report) Explain(said []Explanation) {
+	if r.Closed == 0 {
+		return
+	}
+	m := byLine(said)
+	for i := range r.Departments {
+		d := &r.Departments[i]
+		for j := range d.Lines {
+			d.Lines[j].Explanation = m[lineKey(d.ID, d.Lines[j].Account, engine.Period(r.Closed))]
+		}
+	}
+}
+
+// byLine indexes explanations by department, account and month.
+func byLine(said []Explanation) map[string]string {
+	m := make(map[string]string, len(said))
+	for _, e := range said {
+		m[lineKey(e.Department, e.Account, e.Period)] = e.Text
+	}
+	return m
+}
+
+func lineKey(dept, account string, p engine.Period) string {
+	return dept + "\x00" + account + "\x00" + strconv.Itoa(int(p))
 }

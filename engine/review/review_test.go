@@ -86,6 +86,28 @@ func TestClose(t *testing.T) {
 	assert.Equal(t, "240000", r.Company[1].YTDPlan.String())
 }
 
+// A stored report shows what a department said after it was made, for
+// its last closed month only.
+func TestReportExplain(t *testing.T) {
+	in := fixture()
+	in.Explanations = nil
+	r, err := review.Close(in)
+	require.NoError(t, err)
+	require.Empty(t, line(t, r, "sales", "6000").Explanation)
+
+	r.Explain([]review.Explanation{
+		{Department: "sales", Account: "6000", Period: 3, Text: "Offsite paid in the second month"},
+		{Department: "sales", Account: "4000", Period: 2, Text: "said of an earlier month"},
+		{Department: "ops", Account: "6000", Period: 3, Text: ""},
+	})
+	assert.Equal(t, "Offsite paid in the second month", line(t, r, "sales", "6000").Explanation)
+	assert.Empty(t, line(t, r, "sales", "4000").Explanation, "month 2 is not the close's month")
+	assert.Empty(t, line(t, r, "ops", "6000").Explanation)
+
+	r.Explain(nil)
+	assert.Empty(t, line(t, r, "sales", "6000").Explanation, "withdrawn")
+}
+
 func TestCloseWarnsBeforeResultsMiss(t *testing.T) {
 	r, err := review.Close(fixture())
 	require.NoError(t, err)

@@ -15,6 +15,7 @@ import (
 
 	"aop/engine"
 	"aop/engine/grid"
+	"aop/engine/review"
 	"aop/excel/xlsxread"
 	"aop/templates"
 )
@@ -69,6 +70,11 @@ type Result struct {
 	Findings []engine.Finding `json:"findings"`
 	// Submission is the typed plan; nil for refused files.
 	Submission *engine.Submission `json:"-"`
+	// Explanations are what the department said about its variances on
+	// the Actuals vs Plan tab, one for each line (Text empty where it
+	// said nothing): an input of its own, taken even when the plan is
+	// not (the plan is locked once approved).
+	Explanations []review.Explanation `json:"explanations,omitempty"`
 }
 
 // Errors counts the error findings.
@@ -173,7 +179,10 @@ func (h *Harvester) Workbook(name string, wb *grid.Workbook, wantDept string) *R
 	} else {
 		sub, findings = h.Template.ParseSubmission(wb, id)
 	}
-	r := &Result{File: name, Identity: id, Records: facts, Findings: findings, Submission: sub, Status: Valid}
+	explanations, more := h.Template.ParseExplanations(wb, id.Department)
+	findings = append(findings, more...)
+	r := &Result{File: name, Identity: id, Records: facts, Findings: findings, Submission: sub, Status: Valid,
+		Explanations: explanations}
 	if facts == nil {
 		r.Records = []engine.Fact{}
 	}

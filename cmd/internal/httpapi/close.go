@@ -36,6 +36,34 @@ func (s *server) listCloses(c *echo.Context) error {
 	return list(c, runs, err)
 }
 
+// closeNow queues the close of a cycle's current actuals.
+func (s *server) closeNow(c *echo.Context) error {
+	job, err := s.svc.CloseNow(c.Request().Context(), actorOf(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, map[string]int64{"job": job})
+}
+
+func (s *server) listExplanations(c *echo.Context) error {
+	es, err := s.svc.Explanations(c.Request().Context(), actorOf(c), c.Param("id"))
+	return list(c, es, err)
+}
+
+// actualsTab answers a department's Actuals vs Plan tab as cells (the
+// Excel add-in's Refresh).
+func (s *server) actualsTab(c *echo.Context) error {
+	round, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	tab, err := s.svc.ActualsTab(c.Request().Context(), actorOf(c), round, c.Param("dept"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, tab)
+}
+
 func (s *server) closeSummary(c *echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {

@@ -32,6 +32,8 @@ func (s *server) routes() []route {
 		{http.MethodGet, v1 + "/cycles", bearer, s.listCycles},
 		{http.MethodPost, v1 + "/cycles/:id/actuals", bearer, s.importActuals},
 		{http.MethodGet, v1 + "/cycles/:id/closes", bearer, s.listCloses},
+		{http.MethodPost, v1 + "/cycles/:id/closes", bearer, s.closeNow},
+		{http.MethodGet, v1 + "/cycles/:id/explanations", bearer, s.listExplanations},
 		{http.MethodGet, v1 + "/closes/:id/summary", bearer, s.closeSummary},
 
 		{http.MethodGet, v1 + "/rounds", bearer, s.listRounds},
@@ -48,6 +50,7 @@ func (s *server) routes() []route {
 		{http.MethodPost, v1 + "/rounds/:id/departments/:dept/validate", bearerOrLink, s.validate},
 		{http.MethodGet, v1 + "/rounds/:id/departments/:dept/workbook", bearerOrLink, s.download},
 		{http.MethodGet, v1 + "/rounds/:id/departments/:dept/summary", bearerOrLink, s.summary},
+		{http.MethodGet, v1 + "/rounds/:id/departments/:dept/actuals", bearerOrLink, s.actualsTab},
 		{http.MethodGet, v1 + "/rounds/:id/departments/:dept", bearerOrLink, s.departmentStatus},
 
 		{http.MethodGet, v1 + "/submissions/:id", bearer, s.submission},

@@ -65,6 +65,11 @@ func (f *fakeSheets) WriteSummary(context.Context, *engine.Cycle, *engine.Consol
 	return nil
 }
 
+func (f *fakeSheets) FetchActuals(context.Context, string) ([]byte, error) {
+	f.count("fetch actuals")
+	return []byte(`{"valueRanges": []}`), nil
+}
+
 func (f *fakeSheets) WriteActuals(context.Context, *engine.Cycle, *review.Report, string, string, string, bool) error {
 	f.count("actuals")
 	return nil

@@ -12,6 +12,7 @@ import (
 
 	"aop/engine"
 	"aop/engine/actuals"
+	"aop/engine/grid"
 	"aop/engine/review"
 )
 
@@ -45,9 +46,16 @@ type Closer interface {
 	// WriteActuals writes a department's Actuals vs Plan tab into its
 	// workbook, leaving everything else as it is.
 	WriteActuals(c *engine.Cycle, r *review.Report, dept string, workbook []byte, asOf string) ([]byte, error)
+	// ActualsSheet renders the tab WriteActuals writes, as a sheet (for
+	// clients that write the tab themselves).
+	ActualsSheet(c *engine.Cycle, r *review.Report, dept, asOf string) (*grid.Sheet, error)
 	// CloseSummary renders finance's close workbook: BvA, early warnings
 	// and fired triggers.
 	CloseSummary(c *engine.Cycle, r *review.Report, asOf string) ([]byte, error)
+	// Explanations reads what a department typed on its Actuals vs Plan
+	// tab, from the tab's values read from its spreadsheet
+	// (Spreadsheets.FetchActuals): one for each line, as a harvest does.
+	Explanations(c *engine.Cycle, dept string, values []byte) ([]review.Explanation, []engine.Finding, error)
 }
 
 // ActualsReport is what an import read from a file: the sets by period,
@@ -151,18 +159,39 @@ func mergeSet(cur ActualsImport, set *actuals.Set, amounts, indicators bool) (*a
 	return merged, nil
 }
 
-// currentActuals returns a cycle's current imports and their digest, which
-// tells one state of the actuals from another.
-func (s *Service) currentActuals(ctx context.Context, cycle string) ([]ActualsImport, string, error) {
+// closeState is what a close reviews beside the plans: a cycle's current
+// imports of actuals and what departments said about them, and their
+// digest, which tells one state from another (a new explanation is a new
+// state, so that finance's close workbook shows it).
+type closeState struct {
+	imports []ActualsImport
+	said    []review.Explanation
+	digest  string
+}
+
+func (s *Service) currentState(ctx context.Context, cycle string) (closeState, error) {
 	imps, err := s.o.Store.Actuals(ctx, cycle, false)
 	if err != nil {
-		return nil, "", err
+		return closeState{}, err
+	}
+	rows, err := s.o.Store.Explanations(ctx, cycle)
+	if err != nil {
+		return closeState{}, err
 	}
 	h := sha256.New()
 	for _, imp := range imps {
 		fmt.Fprintf(h, "%s\x00%d\x00", imp.Period, imp.ID)
 	}
-	return imps, hex.EncodeToString(h.Sum(nil)), nil
+	st := closeState{imports: imps}
+	for _, e := range rows {
+		fmt.Fprintf(h, "e%d\x00", e.ID)
+		if e.Text != "" {
+			st.said = append(st.said, review.Explanation{Department: e.Department, Account: e.Account,
+				Period: engine.Period(e.Month), Text: e.Text, Sheet: e.Sheet, Cell: e.Cell})
+		}
+	}
+	st.digest = hex.EncodeToString(h.Sum(nil))
+	return st, nil
 }
 
 // bookOf reads the imports' sets into a book.
@@ -182,11 +211,11 @@ func bookOf(imps []ActualsImport) (*actuals.Book, error) {
 // actuals queue the same job, which runs once. A cycle without actuals
 // queues nothing (0).
 func (s *Service) queueClose(ctx context.Context, cycle string) (int64, error) {
-	imps, digest, err := s.currentActuals(ctx, cycle)
-	if err != nil || len(imps) == 0 {
+	st, err := s.currentState(ctx, cycle)
+	if err != nil || len(st.imports) == 0 {
 		return 0, err
 	}
-	return s.o.Queue.Enqueue(ctx, Job{Kind: JobClose, Key: "close/" + cycle + "/" + digest, Cycle: cycle})
+	return s.o.Queue.Enqueue(ctx, Job{Kind: JobClose, Key: "close/" + cycle + "/" + st.digest, Cycle: cycle})
 }
 
 // closeTick is the close schedule's periodic job. It runs the schedule's
@@ -287,15 +316,15 @@ func (s *Service) runClose(ctx context.Context, j Job) error {
 	if err != nil {
 		return err
 	}
-	imps, digest, err := s.currentActuals(ctx, j.Cycle)
+	st, err := s.currentState(ctx, j.Cycle)
 	if err != nil {
 		return err
 	}
-	book, err := bookOf(imps)
+	book, err := bookOf(st.imports)
 	if err != nil {
 		return err
 	}
-	run := CloseRun{Cycle: c.ID, Digest: digest, State: "running", At: s.now()}
+	run := CloseRun{Cycle: c.ID, Digest: st.digest, State: "running", At: s.now()}
 	added, err := s.o.Store.AddCloseRun(ctx, &run)
 	if err != nil || !added && run.State == "done" {
 		return err // the same actuals were closed before: nothing to write twice
@@ -304,7 +333,7 @@ func (s *Service) runClose(ctx context.Context, j Job) error {
 	if err != nil {
 		return s.failClose(ctx, run, err)
 	}
-	rep, err := s.closer().Review(c, plans, book, nil)
+	rep, err := s.closer().Review(c, plans, book, st.said)
 	if err != nil {
 		return s.failClose(ctx, run, err)
 	}
@@ -423,7 +452,9 @@ func (s *Service) alert(ctx context.Context, c *engine.Cycle, run CloseRun, rep 
 }
 
 // writeActualsJob writes a department's Actuals vs Plan tab into its
-// Google spreadsheet from a close's stored report.
+// Google spreadsheet from a close's stored report. The tab there is read
+// back first: what the department typed since the last write is kept as
+// its explanations, and the tab is written again with them.
 func (s *Service) writeActualsJob(ctx context.Context, j Job) error {
 	r, c, err := s.roundCycle(ctx, j.Round)
 	if err != nil {
@@ -442,6 +473,17 @@ func (s *Service) writeActualsJob(ctx context.Context, j Job) error {
 		return fmt.Errorf("close %d: stored report: %w", run.ID, err)
 	}
 	create := !d.Spreadsheet.Actuals
+	kept, findings := 0, 0
+	if !create {
+		if kept, findings, err = s.readBackExplanations(ctx, c, d); err != nil {
+			return err
+		}
+	}
+	st, err := s.currentState(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	rep.Explain(st.said)
 	if err := s.sheets().WriteActuals(ctx, c, &rep, d.Department, d.Spreadsheet.ID, asOf(*cmp.Or(run.Done, &run.At)), create); err != nil {
 		return err
 	}
@@ -457,8 +499,98 @@ func (s *Service) writeActualsJob(ctx context.Context, j Job) error {
 			}
 		}
 		return s.audit(ctx, tx, System, "spreadsheet.actuals", r.ID, d.Department, "spreadsheet "+d.Spreadsheet.ID, nil,
-			map[string]any{"close": run.ID, "period": run.Period, "created": create})
+			map[string]any{"close": run.ID, "period": run.Period, "created": create, "explanations_kept": kept, "findings": findings})
 	})
+}
+
+// readBackExplanations reads a department's Actuals vs Plan tab from its
+// spreadsheet and keeps what it says: the values first, as read, then the
+// explanations. It returns how many explanations it stored and how many
+// findings (an explanation too long to keep) the tab had.
+func (s *Service) readBackExplanations(ctx context.Context, c *engine.Cycle, d DepartmentState) (int, int, error) {
+	values, err := s.sheets().FetchActuals(ctx, d.Spreadsheet.ID)
+	if err != nil {
+		return 0, 0, err
+	}
+	source, err := s.o.Store.PutBlob(ctx, values)
+	if err != nil {
+		return 0, 0, err
+	}
+	said, findings, err := s.closer().Explanations(c, d.Department, values)
+	if err != nil {
+		return 0, 0, fmt.Errorf("the Actuals vs Plan tab of %s (spreadsheet %s): %w", d.Department, d.Spreadsheet.ID, err)
+	}
+	var kept int
+	err = s.o.Store.InTx(ctx, func(tx Tx) error {
+		kept, err = keepExplanations(ctx, tx, c.ID, said, source, "spreadsheet:"+d.Spreadsheet.ID, s.now())
+		return err
+	})
+	return kept, len(findings), err
+}
+
+// CloseNow queues the close of a cycle's current actuals without waiting
+// for the schedule (finance's "close now"). It answers the job, or 0 when
+// the cycle has no actuals yet; actuals closed before run no close again.
+func (s *Service) CloseNow(ctx context.Context, a Actor, cycle string) (int64, error) {
+	if err := financeOnly(a, true); err != nil {
+		return 0, err
+	}
+	if _, err := s.o.Store.Cycle(ctx, cycle); err != nil {
+		return 0, err
+	}
+	id, err := s.queueClose(ctx, cycle)
+	if err == nil && id == 0 {
+		err = Errorf(KindConflict, "cycle %s has no actuals to close: import the ledger first (POST /api/v1/cycles/%s/actuals)", cycle, cycle)
+	}
+	return id, err
+}
+
+// ActualsTab returns a department's Actuals vs Plan tab from the latest
+// close of its round, with what departments said since: what the Excel
+// add-in's Refresh writes, the same cells a downloaded workbook's tab
+// holds. Before the first close of the round there is none (KindNotFound).
+func (s *Service) ActualsTab(ctx context.Context, a Actor, round int64, dept string) (SummaryTab, error) {
+	if err := can(a, dept, false); err != nil {
+		return SummaryTab{}, err
+	}
+	r, c, err := s.roundCycle(ctx, round)
+	if err != nil {
+		return SummaryTab{}, err
+	}
+	d, err := s.o.Store.DepartmentState(ctx, round, dept)
+	if err != nil {
+		return SummaryTab{}, err
+	}
+	runs, err := s.o.Store.CloseRuns(ctx, c.ID)
+	if err != nil {
+		return SummaryTab{}, err
+	}
+	i := slices.IndexFunc(runs, func(k CloseRun) bool { return k.State == "done" && k.Round == r.ID })
+	if i < 0 {
+		return SummaryTab{}, Errorf(KindNotFound,
+			"round %d has no monthly close yet: the %s tab is written when finance closes a month against the consolidated plans", round, "Actuals vs Plan")
+	}
+	run, err := s.o.Store.CloseRun(ctx, runs[i].ID)
+	if err != nil {
+		return SummaryTab{}, err
+	}
+	var rep review.Report
+	if err := json.Unmarshal(run.Report, &rep); err != nil {
+		return SummaryTab{}, fmt.Errorf("close %d: stored report: %w", run.ID, err)
+	}
+	st, err := s.currentState(ctx, c.ID)
+	if err != nil {
+		return SummaryTab{}, err
+	}
+	rep.Explain(st.said)
+	when := asOf(*cmp.Or(run.Done, &run.At))
+	sheet, err := s.closer().ActualsSheet(c, &rep, d.Department, when)
+	if err != nil {
+		return SummaryTab{}, err
+	}
+	tab := summaryCells(sheet)
+	tab.Round, tab.Department, tab.AsOf = round, d.Department, when
+	return tab, nil
 }
 
 // CloseRuns lists a cycle's closes, newest first.
@@ -507,6 +639,12 @@ func (noCloser) Review(*engine.Cycle, []*engine.Submission, *actuals.Book, []rev
 func (noCloser) WriteActuals(*engine.Cycle, *review.Report, string, []byte, string) ([]byte, error) {
 	return nil, errNoCloser
 }
+func (noCloser) ActualsSheet(*engine.Cycle, *review.Report, string, string) (*grid.Sheet, error) {
+	return nil, errNoCloser
+}
 func (noCloser) CloseSummary(*engine.Cycle, *review.Report, string) ([]byte, error) {
 	return nil, errNoCloser
+}
+func (noCloser) Explanations(*engine.Cycle, string, []byte) ([]review.Explanation, []engine.Finding, error) {
+	return nil, nil, errNoCloser
 }

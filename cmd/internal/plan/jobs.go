@@ -189,7 +189,7 @@ func (s *Service) writeWorkbook(ctx context.Context, j Job) error {
 func (s *Service) workbookOf(r Round, d DepartmentState, values []engine.Fact) Workbook {
 	sheet := SheetID(r.ID, d.Department)
 	return Workbook{Department: d.Department, Round: strconv.FormatInt(r.ID, 10), Values: values, Locked: d.Locked,
-		Sheet: sheet, Secret: s.SheetSecret(sheet)}
+		Actuals: d.Spreadsheet.Actuals, Sheet: sheet, Secret: s.SheetSecret(sheet)}
 }
 
 // Consolidate starts a consolidation run of a round's current submissions.

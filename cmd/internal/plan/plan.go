@@ -185,10 +185,13 @@ type Submission struct {
 	State    SubmissionState `json:"state"`
 	// Problem classifies a rejected workbook that is not a usable one
 	// (wrong_department, tampered, encrypted, ...).
-	Problem  string           `json:"problem,omitempty"`
-	Errors   int              `json:"errors"`
-	Warnings int              `json:"warnings"`
-	Findings []engine.Finding `json:"findings"`
+	Problem  string `json:"problem,omitempty"`
+	Errors   int    `json:"errors"`
+	Warnings int    `json:"warnings"`
+	// Explained counts the explanations its Actuals vs Plan tab held,
+	// which are kept whatever becomes of the plan.
+	Explained int              `json:"explained"`
+	Findings  []engine.Finding `json:"findings"`
 	// Records are the values read, cell by cell; Plan is the typed
 	// submission (JSON of engine.Submission). Lists leave both out.
 	Records []engine.Fact   `json:"records,omitempty"`
@@ -245,6 +248,28 @@ type Consolidation struct {
 	Error   string     `json:"error,omitempty"`
 	At      time.Time  `json:"at"`
 	Done    *time.Time `json:"done_at,omitempty"`
+}
+
+// Explanation is what a department said about a line's variance in a
+// closed month, harvested from its Actuals vs Plan tab (an uploaded
+// workbook, its spreadsheet, or the spreadsheet read back before aop
+// writes the tab again). The latest of a line is its current one; an
+// empty Text withdraws what was said before.
+type Explanation struct {
+	ID         int64  `json:"id"`
+	Cycle      string `json:"cycle"`
+	Department string `json:"department"`
+	Account    string `json:"account"`
+	// Month is the closed fiscal month it explains (1 to 12).
+	Month int    `json:"month"`
+	Text  string `json:"text"`
+	// Sheet and Cell are where it was typed; Source is the blob of the
+	// workbook or the values it was read from, stored before they were.
+	Sheet  string    `json:"sheet"`
+	Cell   string    `json:"cell"`
+	Source string    `json:"source"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
 }
 
 // ActualsImport is one period's actuals as an import brought them, kept

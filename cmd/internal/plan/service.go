@@ -19,6 +19,7 @@ import (
 
 	"aop/engine"
 	"aop/engine/grid"
+	"aop/engine/review"
 )
 
 // Books is the spreadsheet side of the service (the excel driver, wired by
@@ -49,6 +50,9 @@ type Workbook struct {
 	Values []engine.Fact
 	// Locked workbooks take no input: the plan is approved.
 	Locked bool
+	// Actuals says the department's spreadsheet has its Actuals vs Plan
+	// tab, whose explanations a harvest reads too.
+	Actuals bool
 	// Sheet and Secret identify and authenticate the workbook's menu
 	// buttons (the webhook); they go into its protected metadata sheet.
 	Sheet, Secret string
@@ -64,6 +68,9 @@ type Harvest struct {
 	Records  []engine.Fact
 	// Submission is the typed plan; nil when refused.
 	Submission *engine.Submission
+	// Explanations are what the Actuals vs Plan tab says, one for each
+	// of its lines (Text empty where it says nothing).
+	Explanations []review.Explanation
 }
 
 // Sender delivers reminders (e-mail, chat); the default writes the log.

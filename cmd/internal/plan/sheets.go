@@ -37,8 +37,14 @@ type Spreadsheets interface {
 	// WriteSummary writes the department's read-only Summary tab from a
 	// consolidation: one request; create says the tab does not exist yet.
 	WriteSummary(ctx context.Context, c *engine.Cycle, k *engine.Consolidation, dept, id, asOf string, create bool) error
+	// FetchActuals reads the values of the department's Actuals vs Plan
+	// tab in one request, as Fetch does: what was typed in it since it
+	// was written (Closer.Explanations reads them).
+	FetchActuals(ctx context.Context, id string) ([]byte, error)
 	// WriteActuals writes the department's read-only Actuals vs Plan tab
-	// from a close: one request; create says the tab does not exist yet.
+	// from a close: one request, which makes the tab anew (the cells a
+	// department may type in move from close to close); create says the
+	// tab does not exist yet.
 	WriteActuals(ctx context.Context, c *engine.Cycle, r *review.Report, dept, id, asOf string, create bool) error
 }
 
@@ -153,6 +159,9 @@ func (noSpreadsheets) Check(context.Context, *engine.Cycle, Workbook, string) ([
 	return nil, errNoGoogle
 }
 func (noSpreadsheets) Fetch(context.Context, *engine.Cycle, Workbook, string) ([]byte, error) {
+	return nil, errNoGoogle
+}
+func (noSpreadsheets) FetchActuals(context.Context, string) ([]byte, error) {
 	return nil, errNoGoogle
 }
 func (noSpreadsheets) WriteSummary(context.Context, *engine.Cycle, *engine.Consolidation, string, string, string, bool) error {

@@ -95,6 +95,14 @@ type Tx interface {
 	// with history, the replaced ones too (newest first within a period).
 	Actuals(ctx context.Context, cycle string, history bool) ([]ActualsImport, error)
 
+	// AddExplanation stores what a department said about a line and sets
+	// its ID; it becomes the line's current explanation.
+	AddExplanation(ctx context.Context, e *Explanation) error
+	// Explanations lists the current explanation of each line of a cycle
+	// that has one, withdrawn ones (empty) included, by department,
+	// account and month.
+	Explanations(ctx context.Context, cycle string) ([]Explanation, error)
+
 	// AddCloseRun stores a close and sets its ID, unless the cycle has a
 	// close of the same digest: AddCloseRun then fills c with that one and
 	// returns false.

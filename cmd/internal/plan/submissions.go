@@ -115,15 +115,35 @@ func (s *Service) processWith(ctx context.Context, id int64, refusal *Harvest) (
 		}
 		sub.Findings, sub.Records = h.Findings, h.Records
 		sub.Errors, sub.Warnings = engine.CountLevel(h.Findings, engine.Error), engine.CountLevel(h.Findings, engine.Warning)
+		kept := 0
+		if !h.Refused {
+			sub.Explained = said(h.Explanations)
+			if kept, err = keepExplanations(ctx, tx, c.ID, h.Explanations, sub.Blob, sub.By, s.now()); err != nil {
+				return err
+			}
+		}
+		// A locked plan sent back unchanged with explanations (the
+		// workbook of the monthly close) is taken for what it says.
+		explainedOnly := false
+		if d.Locked && round.State != RoundClosed && sub.Explained > 0 && !h.Refused && sub.Errors == 0 {
+			if explainedOnly, err = unchanged(ctx, tx, d, h.Records); err != nil {
+				return err
+			}
+		}
 		switch {
 		case round.State == RoundClosed:
 			sub.State, sub.Problem = Rejected, "round_closed"
 			sub.Findings = append([]engine.Finding{{Level: engine.Error, Message: fmt.Sprintf(
-				"round %d (%s) is closed and takes no submissions; ask finance to reopen it", round.ID, round.Name)}}, sub.Findings...)
+				"round %d (%s) is closed and takes no submissions; ask finance to reopen it%s", round.ID, round.Name, keptNote(sub.Explained))}}, sub.Findings...)
+		case explainedOnly:
+			sub.State = Accepted
+			if sub.Plan, err = json.Marshal(h.Submission); err != nil {
+				return err
+			}
 		case d.Locked:
 			sub.State, sub.Problem = Rejected, "locked"
 			sub.Findings = append([]engine.Finding{{Level: engine.Error, Message: fmt.Sprintf(
-				"department %s is %s and locked in round %d; ask finance to reopen it before sending changes", d.Department, d.Status, round.ID)}}, sub.Findings...)
+				"department %s is %s and locked in round %d; ask finance to reopen it before sending changes%s", d.Department, d.Status, round.ID, keptNote(sub.Explained))}}, sub.Findings...)
 		case h.Refused:
 			sub.State, sub.Problem = Rejected, h.Problem
 		case sub.Errors > 0:
@@ -141,6 +161,9 @@ func (s *Service) processWith(ctx context.Context, id int64, refusal *Harvest) (
 		before := d
 		var changes []Change
 		switch {
+		case explainedOnly:
+			// The approved plan stays current and approved: this one
+			// said the same of it.
 		case sub.State == Accepted && d.Current > sub.ID:
 			// A newer submission was accepted first (they were processed
 			// out of order): it stays current, this one is kept.
@@ -165,7 +188,8 @@ func (s *Service) processWith(ctx context.Context, id int64, refusal *Harvest) (
 			}
 		}
 		action := "submission.reject"
-		after := map[string]any{"submission": sub.ID, "state": sub.State, "errors": sub.Errors, "warnings": sub.Warnings, "status": d.Status}
+		after := map[string]any{"submission": sub.ID, "state": sub.State, "errors": sub.Errors, "warnings": sub.Warnings, "status": d.Status,
+			"explained": sub.Explained, "explanations_kept": kept}
 		if sub.State == Accepted {
 			action = "submission.accept"
 			after["changes"] = capChanges(changes)
@@ -178,6 +202,31 @@ func (s *Service) processWith(ctx context.Context, id int64, refusal *Harvest) (
 		s.o.Processed(sub.State)
 	}
 	return sub, err
+}
+
+// unchanged reports whether a workbook's records are those of the
+// department's current plan.
+func unchanged(ctx context.Context, tx Tx, d DepartmentState, records []engine.Fact) (bool, error) {
+	if d.Current == 0 {
+		return false, nil
+	}
+	cur, err := tx.Submission(ctx, d.Current)
+	if err != nil {
+		return false, err
+	}
+	return len(diffRecords(cur.Records, records)) == 0, nil
+}
+
+// keptNote tells a department whose plan was not taken that its
+// explanations were.
+func keptNote(explained int) string {
+	switch explained {
+	case 0:
+		return ""
+	case 1:
+		return " (the explanation on the Actuals vs Plan tab is kept)"
+	}
+	return fmt.Sprintf(" (the %d explanations on the Actuals vs Plan tab are kept)", explained)
 }
 
 // Validate harvests a workbook without storing it as a submission: the

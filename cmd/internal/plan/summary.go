@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"encoding/json"
+	"slices"
 
 	"aop/engine/grid"
 )
@@ -29,6 +30,11 @@ type SummaryTab struct {
 	NumberFormats [][]string `json:"number_formats"`
 	// Bold lists the cells (A1) shown in bold: headings and totals.
 	Bold []string `json:"bold"`
+	// Inputs are the cells the department may type in, the tab being
+	// protected otherwise: A1 ranges, each a cell or a merged range
+	// ("T11:T13"), top to bottom. The Actuals vs Plan tab's explanations
+	// are its only ones.
+	Inputs []string `json:"inputs"`
 }
 
 // Summary returns a department's Summary tab from the round's latest
@@ -72,7 +78,7 @@ func (s *Service) Summary(ctx context.Context, a Actor, round int64, dept string
 // summaryCells lays a sheet's cells out as rows from A1 to its last used
 // cell.
 func summaryCells(sheet *grid.Sheet) SummaryTab {
-	tab := SummaryTab{Sheet: sheet.Name, Values: [][]any{}, NumberFormats: [][]string{}, Bold: []string{}}
+	tab := SummaryTab{Sheet: sheet.Name, Values: [][]any{}, NumberFormats: [][]string{}, Bold: []string{}, Inputs: inputRanges(sheet)}
 	dim, ok := sheet.Dimension()
 	if !ok {
 		return tab
@@ -100,6 +106,26 @@ func summaryCells(sheet *grid.Sheet) SummaryTab {
 		tab.NumberFormats = append(tab.NumberFormats, formats)
 	}
 	return tab
+}
+
+// inputRanges lists a sheet's unlocked cells, a merged range as one.
+func inputRanges(sheet *grid.Sheet) []string {
+	out := []string{}
+	seen := map[grid.Range]bool{}
+	for at, cell := range sheet.All() {
+		if cell.Style == nil || !cell.Style.Unlocked {
+			continue
+		}
+		rg := grid.Range{From: at, To: at}
+		if i := slices.IndexFunc(sheet.Merges, func(m grid.Range) bool { return m.Contains(at) }); i >= 0 {
+			rg = sheet.Merges[i]
+		}
+		if !seen[rg] {
+			seen[rg] = true
+			out = append(out, rg.String())
+		}
+	}
+	return out
 }
 
 // cellValue is a cell's value as Excel's Range.values holds it. Numbers

@@ -37,9 +37,22 @@ func TestSummaryCellsAsExcelRangeValues(t *testing.T) {
 	assert.Contains(t, string(got), "1234.56", "numbers keep their exact decimal text")
 }
 
+// The cells a department may type in are listed, a merged range as one.
+func TestSummaryCellsListInputs(t *testing.T) {
+	s := grid.New().AddSheet("Actuals vs Plan")
+	open := &grid.Style{Unlocked: true}
+	s.Set(grid.R(11, 20), grid.Cell{Value: grid.Str("Deals slipped"), Style: open})
+	s.Set(grid.R(12, 20), grid.Cell{Style: open})
+	s.Set(grid.R(14, 20), grid.Cell{Style: open})
+	s.Set(grid.R(14, 4), grid.Cell{Value: grid.NumText("5"), Style: &grid.Style{NumFmt: "0"}})
+	s.Merges = []grid.Range{{From: grid.R(11, 20), To: grid.R(13, 20)}}
+
+	assert.Equal(t, []string{"T11:T13", "T14"}, summaryCells(s).Inputs)
+}
+
 func TestSummaryCellsOfAnEmptySheet(t *testing.T) {
 	tab := summaryCells(grid.New().AddSheet("Summary"))
 	got, err := json.Marshal(tab)
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"sheet":"Summary","round":0,"department":"","as_of":"","range":"","values":[],"number_formats":[],"bold":[]}`, string(got))
+	assert.JSONEq(t, `{"sheet":"Summary","round":0,"department":"","as_of":"","range":"","values":[],"number_formats":[],"bold":[],"inputs":[]}`, string(got))
 }

@@ -183,6 +183,16 @@ func (s *Store) Actuals(ctx context.Context, cycle string, history bool) ([]plan
 	return get(ctx, s, func(t *tx) ([]plan.ActualsImport, error) { return t.Actuals(ctx, cycle, history) })
 }
 
+// AddExplanation stores what a department said about a line.
+func (s *Store) AddExplanation(ctx context.Context, e *plan.Explanation) error {
+	return s.do(ctx, func(t *tx) error { return t.AddExplanation(ctx, e) })
+}
+
+// Explanations lists the current explanation of each line of a cycle.
+func (s *Store) Explanations(ctx context.Context, cycle string) ([]plan.Explanation, error) {
+	return get(ctx, s, func(t *tx) ([]plan.Explanation, error) { return t.Explanations(ctx, cycle) })
+}
+
 // AddCloseRun stores a close unless one of the same digest exists.
 func (s *Store) AddCloseRun(ctx context.Context, c *plan.CloseRun) (bool, error) {
 	return get(ctx, s, func(t *tx) (bool, error) { return t.AddCloseRun(ctx, c) })

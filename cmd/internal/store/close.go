@@ -109,3 +109,25 @@ func (t *tx) SetLastRun(ctx context.Context, schedule string, at time.Time) erro
 		ON CONFLICT (schedule) DO UPDATE SET last_run = excluded.last_run`, schedule, at)
 	return err
 }
+
+// AddExplanation stores what a department said about a line.
+func (t *tx) AddExplanation(ctx context.Context, e *plan.Explanation) error {
+	_, err := t.row(ctx, `INSERT INTO explanations (cycle, department, account, month, text, sheet, cell, source, said_by, said_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		[]any{e.Cycle, e.Department, e.Account, e.Month, e.Text, e.Sheet, e.Cell, e.Source, e.By, e.At},
+		func(r rows) error { return r.Scan(&e.ID) })
+	return err
+}
+
+// Explanations lists the current explanation of each line of a cycle: the
+// latest said of it.
+func (t *tx) Explanations(ctx context.Context, cycle string) ([]plan.Explanation, error) {
+	return list(ctx, t, `SELECT id, cycle, department, account, month, text, sheet, cell, source, said_by, said_at
+		FROM explanations e WHERE cycle = ? AND id = (SELECT MAX(id) FROM explanations l
+			WHERE l.cycle = e.cycle AND l.department = e.department AND l.account = e.account AND l.month = e.month)
+		ORDER BY department, account, month`, []any{cycle},
+		func(r rows, e *plan.Explanation) error {
+			return r.Scan(&e.ID, &e.Cycle, &e.Department, &e.Account, &e.Month, &e.Text, &e.Sheet, &e.Cell, &e.Source,
+				&e.By, timeIn{&e.At})
+		})
+}

@@ -56,6 +56,7 @@ var txCases = []struct {
 	{"once", testOnce},
 	{"consolidations", testConsolidations},
 	{"actuals", testActuals},
+	{"explanations", testExplanations},
 	{"closes", testCloses},
 	{"schedule_runs", testScheduleRuns},
 }
@@ -350,14 +351,14 @@ func testSubmissions(t *testing.T, tx plan.Tx) {
 	require.Equal(t, want2, got, "no findings, records or plan")
 
 	parsed := s2
-	parsed.State, parsed.Problem, parsed.Errors = plan.Rejected, "tampered", 1
+	parsed.State, parsed.Problem, parsed.Errors, parsed.Explained = plan.Rejected, "tampered", 1, 2
 	parsed.Findings = []engine.Finding{{Level: engine.Error, Message: "the workbook was changed outside its cells"}}
 	parsed.Records = []engine.Fact{}
 	parsed.Filename, parsed.By = "not stored.xlsx", "not stored"
 	require.NoError(t, tx.UpdateSubmission(ctx, parsed))
 	got, err = tx.Submission(ctx, s2.ID)
 	require.NoError(t, err)
-	want2.State, want2.Problem, want2.Errors = parsed.State, parsed.Problem, parsed.Errors
+	want2.State, want2.Problem, want2.Errors, want2.Explained = parsed.State, parsed.Problem, parsed.Errors, parsed.Explained
 	want2.Findings, want2.Records = parsed.Findings, parsed.Records
 	require.Equal(t, want2, got, "the outcome of parsing, and nothing else")
 
@@ -959,6 +960,33 @@ func testActuals(t *testing.T, tx plan.Tx) {
 	require.NoError(t, err)
 	p1.Replaced = ptr(again.At)
 	require.Equal(t, []plan.ActualsImport{again, p1, p2}, all, "the replaced import stays, marked, newest first within its period")
+}
+
+func testExplanations(t *testing.T, tx plan.Tx) {
+	ctx := t.Context()
+	newRound(t, tx, "fy27", "sales")
+	newRound(t, tx, "fy28", "sales")
+	src, err := tx.PutBlob(ctx, []byte("the sales workbook"))
+	require.NoError(t, err)
+	say := func(cycle, account string, month int, text string, when time.Time) plan.Explanation {
+		e := plan.Explanation{Cycle: cycle, Department: "sales", Account: account, Month: month, Text: text,
+			Sheet: "Actuals vs Plan", Cell: "T11", Source: src, By: "token:sales", At: when}
+		require.NoError(t, tx.AddExplanation(ctx, &e))
+		require.NotZero(t, e.ID)
+		e.At = stored(e.At)
+		return e
+	}
+	say("fy27", "6000", 3, "Offsite paid early", at)
+	offsite := say("fy27", "6000", 3, "Offsite paid in the second month", at.Add(time.Minute))
+	april := say("fy27", "6000", 4, "Back on plan", at.Add(time.Hour))
+	say("fy27", "4000", 3, "A deal slipped", at)
+	withdrawn := say("fy27", "4000", 3, "", at.Add(time.Hour))
+	say("fy28", "6000", 3, "Another year", at)
+
+	current, err := tx.Explanations(ctx, "fy27")
+	require.NoError(t, err)
+	require.Equal(t, []plan.Explanation{withdrawn, offsite, april}, current,
+		"the latest said of each line, a withdrawal included, by department, account and month")
 }
 
 func testCloses(t *testing.T, tx plan.Tx) {

@@ -202,12 +202,12 @@ func (t *tx) UpdateDepartmentState(ctx context.Context, s plan.DepartmentState) 
 // submissionColumns are what lists show; a single submission adds
 // records and plan.
 const submissionColumns = `id, round, department, key, blob, filename, size, source, state, problem, errors, warnings,
-	findings, submitted_by, received_at`
+	explained, findings, submitted_by, received_at`
 
 func scanSubmission(r rows, s *plan.Submission, full bool) error {
 	var findings, records []byte
 	dest := []any{&s.ID, &s.Round, &s.Department, &s.Key, &s.Blob, &s.Filename, &s.Size, &s.Source, &s.State,
-		&s.Problem, &s.Errors, &s.Warnings, &findings, &s.By, timeIn{&s.At}}
+		&s.Problem, &s.Errors, &s.Warnings, &s.Explained, &findings, &s.By, timeIn{&s.At}}
 	if full {
 		dest = append(dest, &records, (*[]byte)(&s.Plan))
 	}
@@ -263,9 +263,9 @@ func (t *tx) UpdateSubmission(ctx context.Context, s plan.Submission) error {
 	if err != nil {
 		return err
 	}
-	n, err := t.c.exec(ctx, `UPDATE submissions SET state = ?, problem = ?, errors = ?, warnings = ?, findings = ?,
-		records = ?, plan = ? WHERE id = ?`,
-		string(s.State), s.Problem, s.Errors, s.Warnings, string(findings), records, jsonText(s.Plan), s.ID)
+	n, err := t.c.exec(ctx, `UPDATE submissions SET state = ?, problem = ?, errors = ?, warnings = ?, explained = ?,
+		findings = ?, records = ?, plan = ? WHERE id = ?`,
+		string(s.State), s.Problem, s.Errors, s.Warnings, s.Explained, string(findings), records, jsonText(s.Plan), s.ID)
 	if err == nil && n == 0 {
 		err = plan.NotFound("submission", s.ID)
 	}
