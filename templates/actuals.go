@@ -348,7 +348,7 @@ func (t *Department) actualsBlock(w *sheetWriter, st closeStyles, r *review.Repo
 	}
 	w.row = first + 2
 	w.amount(actualsYTDCol, l.YTDVariance, money, am.variance(l.YTDVariance, l.YTDFavourable))
-	w.cell(actualsYTDPctCol, ratio(l.YTDPercent), st.percent)
+	w.cell(actualsYTDPctCol, ratio(float64(l.YTDPercent)), st.percent)
 	w.amount(actualsYearCol, l.OutlookVariance, money, am.variance(l.OutlookVariance, l.OutlookFavourable))
 
 	last := first + actualsBlock - 1

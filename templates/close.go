@@ -189,7 +189,7 @@ func (t *Department) bvaLine(w *sheetWriter, st closeStyles, r *review.Report, f
 	w.amount(bvaYTDActual, l.YTDActual, money, plain)
 	w.amount(bvaYTDPlan, l.YTDPlan, money, plain)
 	w.amount(bvaVariance, l.YTDVariance, money, am.variance(l.YTDVariance, l.YTDFavourable))
-	w.cell(bvaPercent, ratio(l.YTDPercent), st.percent)
+	w.cell(bvaPercent, ratio(float64(l.YTDPercent)), st.percent)
 	w.amount(bvaOutlook, l.Outlook, money, plain)
 	w.amount(bvaYearPlan, l.FullYearPlan, money, plain)
 	w.amount(bvaOutlookVariance, l.OutlookVariance, money, am.variance(l.OutlookVariance, l.OutlookFavourable))

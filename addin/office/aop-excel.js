@@ -12,8 +12,14 @@
  *   workbook, which is sent to aop.
  * - Validate and Submit send the whole workbook (Office's getFileAsync) to
  *   the upload API; findings come back by sheet and cell, and the first
- *   error's cell is selected. Refresh writes the Summary tab from
- *   GET …/summary. Status reads GET /api/v1/rounds/{round}/departments/{dept}.
+ *   error's cell is selected. Status reads
+ *   GET /api/v1/rounds/{round}/departments/{dept}.
+ * - Refresh writes the Summary tab from GET …/summary and, once finance
+ *   has closed a month, the Actuals vs Plan tab from GET …/actuals. Both
+ *   tabs are protected; the Actuals tab's explanation cells (its inputs)
+ *   stay open for typing, and an explanation typed there but not yet
+ *   submitted is put back when the tab is written again for the same
+ *   month.
  *
  * The file runs in the task pane and the commands page (as the global
  * AopExcel) and under Node for the tests (as a CommonJS module).
@@ -29,6 +35,18 @@
 
   var IDENTITY_SHEET = '_aop';
   var IDENTITY_RANGE = 'B3:B12';
+  var SUMMARY_SHEET = 'Summary';
+  // The Actuals vs Plan tab: B3 holds the label of the closed month, and
+  // each account's block starts with its code in column A.
+  var ACTUALS_SHEET = 'Actuals vs Plan';
+  var ACTUALS_CLOSE_CELL = 'B3';
+  var ACTUALS_CODE_COLUMN = 1; // A
+  // Input cells look as in aop's own workbooks: the department
+  // template's input colour (pale yellow, which the Actuals tab's note
+  // names) and, for the explanation column, about 60 characters' width in
+  // points (autofit leaves merged cells out).
+  var INPUT_FILL = '#FFF2CC';
+  var INPUT_WIDTH = 320;
   var AUTH_KEY = 'aop.auth';
   var LAST_RESULT_KEY = 'aop.lastResult';
   var XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -209,30 +227,136 @@
     });
   }
 
-  /** writeSummary writes the Summary tab from GET …/summary's answer, replacing the one there. */
-  async function writeSummary(tab) {
+  // ---- A1 addresses
+
+  /** cellRef reads an A1 cell address ("T11", or a range's top-left cell) as 1-based row and column. */
+  function cellRef(a1) {
+    var m = String(a1).split(':')[0].replace(/\$/g, '').match(/^([A-Za-z]+)(\d+)$/);
+    if (!m) throw new Error('aop sent a cell address the add-in cannot read: ' + a1);
+    var col = 0;
+    m[1].toUpperCase().split('').forEach(function (ch) { col = col * 26 + ch.charCodeAt(0) - 64; });
+    return { row: Number(m[2]), col: col };
+  }
+
+  /** cellAt is the value of a 1-based row and column in a block of values whose top-left cell is at origin, or ''. */
+  function cellAt(values, origin, row, col) {
+    var r = values[row - origin.row];
+    var v = r ? r[col - origin.col] : undefined;
+    return v === null || v === undefined ? '' : v;
+  }
+
+  /** text is a cell's value as trimmed text. */
+  function text(v) {
+    return String(v === null || v === undefined ? '' : v).trim();
+  }
+
+  /**
+   * typedExplanations reads what is typed in the explanation column(s) of
+   * an Actuals vs Plan tab's used range: the closed month's label (B3) and,
+   * by account code (column A) and column, the non-empty texts. Codes are
+   * compared as text: Excel keeps a code like 6000 as a number.
+   */
+  function typedExplanations(used, columns) {
+    var origin = { row: used.rowIndex + 1, col: used.columnIndex + 1 };
+    var close = cellRef(ACTUALS_CLOSE_CELL);
+    var out = { label: text(cellAt(used.values, origin, close.row, close.col)), texts: {} };
+    used.values.forEach(function (_, i) {
+      var row = origin.row + i;
+      var code = text(cellAt(used.values, origin, row, ACTUALS_CODE_COLUMN));
+      if (!code) return;
+      columns.forEach(function (col) {
+        var typed = cellAt(used.values, origin, row, col);
+        if (text(typed)) out.texts[code + '\u0000' + col] = String(typed);
+      });
+    });
+    return out;
+  }
+
+  /**
+   * withTyped returns the tab's values with the explanations kept from the
+   * old tab put back: only when both tabs are of the same closed month,
+   * into the input cell of the same account, and where aop holds nothing
+   * for that cell (what aop holds was submitted, and is newer). It also
+   * answers how many it put back.
+   */
+  function withTyped(tab, typed) {
+    var origin = cellRef(tab.range);
+    var close = cellRef(ACTUALS_CLOSE_CELL);
+    var values = tab.values.map(function (row) { return row.slice(); });
+    var kept = 0;
+    if (!typed.label || typed.label !== text(cellAt(values, origin, close.row, close.col))) {
+      return { values: values, kept: kept }; // another month: its explanations are not this month's
+    }
+    (tab.inputs || []).forEach(function (a) {
+      var at = cellRef(a);
+      var code = text(cellAt(values, origin, at.row, ACTUALS_CODE_COLUMN));
+      var old = typed.texts[code + '\u0000' + at.col];
+      if (!code || old === undefined || text(cellAt(values, origin, at.row, at.col)) !== '') return;
+      values[at.row - origin.row][at.col - origin.col] = old;
+      kept++;
+    });
+    return { values: values, kept: kept };
+  }
+
+  /**
+   * writeTab writes a tab from aop's answer (GET …/summary or …/actuals:
+   * values, number formats, bold cells and input ranges), replacing the
+   * one there at its place; a new tab goes after the tab named after, when
+   * there is one. The tab is protected except for its input ranges, which
+   * are unlocked, merged, wrapped and filled. Replacing the Actuals vs Plan
+   * tab keeps the explanations typed on it and not yet submitted
+   * (withTyped). It answers { kept }: how many such explanations it put
+   * back.
+   */
+  async function writeTab(tab, after) {
     return Excel.run(async function (context) {
       var sheets = context.workbook.worksheets;
+      var inputs = tab.inputs || [];
       var old = sheets.getItemOrNullObject(tab.sheet);
       old.load('isNullObject, position');
+      var anchor = after ? sheets.getItemOrNullObject(after) : null;
+      if (anchor) anchor.load('isNullObject, position');
       await context.sync();
+      var values = tab.values;
+      var kept = 0;
       var position = null;
       if (!old.isNullObject) {
         position = old.position;
+        if (tab.sheet === ACTUALS_SHEET && inputs.length && tab.range) {
+          var used = old.getUsedRange();
+          used.load('values, rowIndex, columnIndex');
+          await context.sync();
+          var columns = inputs.map(function (a) { return cellRef(a).col; })
+            .filter(function (c, i, all) { return all.indexOf(c) === i; });
+          var w = withTyped(tab, typedExplanations(used, columns));
+          values = w.values;
+          kept = w.kept;
+        }
         old.delete();
+      } else if (anchor && !anchor.isNullObject) {
+        position = anchor.position + 1;
       }
       var ws = sheets.add(tab.sheet);
       if (position !== null) ws.position = position;
       if (tab.range) {
         var range = ws.getRange(tab.range);
         range.numberFormat = tab.number_formats;
-        range.values = tab.values;
-        range.format.autofitColumns();
+        range.values = values;
       }
       (tab.bold || []).forEach(function (a) { ws.getRange(a).format.font.bold = true; });
+      inputs.forEach(function (a) {
+        var input = ws.getRange(a);
+        if (a.indexOf(':') >= 0) input.merge(false);
+        input.format.wrapText = true;
+        input.format.fill.color = INPUT_FILL;
+        input.format.protection.locked = false;
+      });
+      if (tab.range) ws.getRange(tab.range).format.autofitColumns();
+      inputs.forEach(function (a) { ws.getRange(a).format.columnWidth = INPUT_WIDTH; });
       ws.protection.protect({ allowFormatColumns: true, allowFormatRows: true });
       ws.activate();
       await context.sync();
+      return { kept: kept };
     });
   }
 
@@ -329,8 +453,12 @@
     var data = await workbookBytes();
     var r = await call('POST', deptPath(s.id, 'upload'), s.cred, data, { 'Idempotency-Key': 'excel-' + randomKey() });
     if (r.status === 201) {
-      return remember({ action: 'submit', ok: true, status: r.status, submission: r.body.id, findings: r.body.findings || [],
-        message: 'Submitted: aop accepted your plan (submission ' + r.body.id + ').' });
+      // explained counts the explanations the Actuals vs Plan tab held;
+      // aop keeps them even when the plan beside them is approved.
+      var explained = r.body.explained || 0;
+      return remember({ action: 'submit', ok: true, status: r.status, submission: r.body.id, explained: explained, findings: r.body.findings || [],
+        message: 'Submitted: aop accepted your plan' + (explained ? ' and ' + (explained === 1 ? 'your explanation' : 'your ' + explained + ' explanations') : '') +
+          ' (submission ' + r.body.id + ').' });
     }
     if (r.status === 422 && r.body && r.body.findings) {
       return remember(await withFindings({ action: 'submit', ok: false, status: r.status, submission: r.body.id, findings: r.body.findings,
@@ -339,14 +467,52 @@
     return remember({ action: 'submit', ok: false, status: r.status, message: refusal(r), findings: [] });
   }
 
-  /** refresh writes the Summary tab from aop's latest consolidation. */
+  /** closeLabel is the closed month an Actuals vs Plan tab shows (its B3), or its date. */
+  function closeLabel(tab) {
+    var close = cellRef(ACTUALS_CLOSE_CELL);
+    var label = tab.range ? text(cellAt(tab.values, cellRef(tab.range), close.row, close.col)) : '';
+    return label ? 'the close of ' + label : 'aop\'s latest close ' + tab.as_of;
+  }
+
+  /**
+   * refresh writes the Summary tab from aop's latest consolidation and the
+   * Actuals vs Plan tab from its latest close. Either may not exist yet
+   * (404): a round is consolidated before a month is closed against it,
+   * so before the first close only the Summary tab is written.
+   */
   async function refresh() {
     var s = await session();
-    var r = await call('GET', deptPath(s.id, 'summary'), s.cred);
-    if (r.status !== 200) return remember({ action: 'refresh', ok: false, status: r.status, message: refusal(r), findings: [] });
-    await writeSummary(r.body);
-    return remember({ action: 'refresh', ok: true, status: r.status, findings: [],
-      message: 'The ' + r.body.sheet + ' tab shows aop\'s consolidation ' + r.body.as_of + '.' });
+    var sum = await call('GET', deptPath(s.id, 'summary'), s.cred);
+    if (sum.status !== 200 && sum.status !== 404) {
+      return remember({ action: 'refresh', ok: false, status: sum.status, message: refusal(sum), findings: [], tabs: [] });
+    }
+    var written = [];
+    var said = [];
+    if (sum.status === 200) {
+      await writeTab(sum.body);
+      written.push(sum.body.sheet);
+      said.push('The ' + sum.body.sheet + ' tab shows aop\'s consolidation ' + sum.body.as_of);
+    }
+    var act = await call('GET', deptPath(s.id, 'actuals'), s.cred);
+    if (act.status === 200) {
+      var w = await writeTab(act.body, SUMMARY_SHEET);
+      written.push(act.body.sheet);
+      said.push((said.length ? 'the ' : 'The ') + act.body.sheet + ' tab shows ' + closeLabel(act.body));
+      var message = said.join('; ') + '.';
+      if (w.kept) {
+        message += ' ' + (w.kept === 1 ? 'The explanation' : 'The ' + w.kept + ' explanations') + ' you typed there and have not submitted yet ' +
+          (w.kept === 1 ? 'is' : 'are') + ' kept: Submit to send ' + (w.kept === 1 ? 'it' : 'them') + ' to aop.';
+      }
+      if (sum.status === 404) message += ' The ' + SUMMARY_SHEET + ' tab was not refreshed: ' + refusal(sum);
+      return remember({ action: 'refresh', ok: true, status: act.status, message: message, findings: [], tabs: written });
+    }
+    if (act.status === 404) {
+      if (sum.status === 404) return remember({ action: 'refresh', ok: false, status: sum.status, message: refusal(sum), findings: [], tabs: [] });
+      return remember({ action: 'refresh', ok: true, status: sum.status, findings: [], tabs: written,
+        message: said.join('; ') + '. Only the ' + SUMMARY_SHEET + ' tab was refreshed: finance has not closed a month against this round yet.' });
+    }
+    return remember({ action: 'refresh', ok: false, status: act.status, findings: [], tabs: written,
+      message: (said.length ? said.join('; ') + '. ' : '') + 'The ' + ACTUALS_SHEET + ' tab was not refreshed: ' + refusal(act) });
   }
 
   /** status reads where the department stands in the round. */
@@ -386,7 +552,7 @@
     readIdentity: readIdentity,
     workbookBytes: workbookBytes,
     selectCell: selectCell,
-    writeSummary: writeSummary,
+    writeTab: writeTab,
     validate: validate,
     submit: submit,
     refresh: refresh,
@@ -394,5 +560,6 @@
     lastResult: lastResult,
     remember: remember,
     IDENTITY_SHEET: IDENTITY_SHEET,
+    ACTUALS_SHEET: ACTUALS_SHEET,
   };
 });

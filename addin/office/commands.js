@@ -22,6 +22,8 @@
   var commands = {
     validatePlan: command('validate', function () { return aop.validate(); }),
     submitPlan: command('submit', function () { return aop.submit(); }),
+    // Refresh writes the Summary and Actuals vs Plan tabs; the function
+    // keeps its first name, which installed manifests call it by.
     refreshSummary: command('refresh', function () { return aop.refresh(); }),
   };
 

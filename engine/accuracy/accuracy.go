@@ -24,6 +24,7 @@
 package accuracy
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -164,6 +165,31 @@ type TTest struct {
 	T    float64
 	DF   int
 	P    float64
+}
+
+// MarshalJSON writes a t-test with T as an engine.Float: ±Inf when the
+// errors have no spread.
+func (t TTest) MarshalJSON() ([]byte, error) {
+	type plain TTest
+	return json.Marshal(struct {
+		plain
+		T engine.Float
+	}{plain(t), engine.Float(t.T)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (t *TTest) UnmarshalJSON(b []byte) error {
+	type plain TTest
+	var x struct {
+		plain
+		T engine.Float
+	}
+	if err := json.Unmarshal(b, &x); err != nil {
+		return err
+	}
+	*t = TTest(x.plain)
+	t.T = float64(x.T)
+	return nil
 }
 
 // Report is the accuracy and bias of one department's history.

@@ -1,6 +1,8 @@
 package review_test
 
 import (
+	"encoding/json"
+	"math"
 	"testing"
 	"time"
 
@@ -106,6 +108,28 @@ func TestReportExplain(t *testing.T) {
 
 	r.Explain(nil)
 	assert.Empty(t, line(t, r, "sales", "6000").Explanation, "withdrawn")
+}
+
+// A report is stored as JSON and read back for every tab written later:
+// a line without a plan (its percent undefined, NaN) must survive that.
+func TestReportJSONRoundTrip(t *testing.T) {
+	r, err := review.Close(fixture())
+	require.NoError(t, err)
+	unplanned := line(t, r, "ops", "4000")
+	require.True(t, math.IsNaN(float64(unplanned.YTDPercent)), "no plan, no percent")
+
+	data, err := json.Marshal(r)
+	require.NoError(t, err)
+	var back review.Report
+	require.NoError(t, json.Unmarshal(data, &back))
+	again, err := json.Marshal(&back)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(data), string(again))
+	l := line(t, &back, "ops", "4000")
+	assert.True(t, math.IsNaN(float64(l.YTDPercent)))
+	assert.True(t, math.IsNaN(float64(l.Months[1].Percent)), "1,000 in month 2, without a plan")
+	assert.Equal(t, line(t, r, "sales", "4000").YTDPercent, line(t, &back, "sales", "4000").YTDPercent)
+	assert.Equal(t, "1000", l.YTDVariance.String())
 }
 
 func TestCloseWarnsBeforeResultsMiss(t *testing.T) {

@@ -48,8 +48,9 @@ type Month struct {
 	Actual, Plan decimal.Decimal
 	// Variance is Actual − Plan.
 	Variance decimal.Decimal
-	// Percent is Variance / |Plan| (NaN when the plan is zero).
-	Percent float64
+	// Percent is Variance / |Plan| (NaN when the plan is zero, which JSON
+	// carries as null).
+	Percent engine.Float
 	// Favourable says whether the variance helps the result.
 	Favourable bool
 	// VsForecast is Actual − Forecast, when there is a forecast.
@@ -61,7 +62,7 @@ type Report struct {
 	Months []Month
 	// YTD sums the closed months.
 	YTDActual, YTDPlan, YTDVariance decimal.Decimal
-	YTDPercent                      float64
+	YTDPercent                      engine.Float
 	YTDFavourable                   bool
 	// Outlook is the full year as it now looks: the closed months' actuals
 	// and the remaining months' forecast (or plan, without a forecast).
@@ -81,7 +82,7 @@ func Compare(l Line) (Report, error) {
 	for i := range l.Closed {
 		m := Month{Period: engine.Period(i + 1), Actual: l.Actual[i], Plan: l.Plan[i]}
 		m.Variance = m.Actual.Sub(m.Plan)
-		m.Percent = Percent(m.Variance, m.Plan)
+		m.Percent = engine.Float(Percent(m.Variance, m.Plan))
 		m.Favourable = Favourable(l.Type, m.Variance)
 		if l.Forecast != nil {
 			v := m.Actual.Sub(l.Forecast[i])
@@ -92,7 +93,7 @@ func Compare(l Line) (Report, error) {
 		r.YTDPlan = r.YTDPlan.Add(m.Plan)
 	}
 	r.YTDVariance = r.YTDActual.Sub(r.YTDPlan)
-	r.YTDPercent = Percent(r.YTDVariance, r.YTDPlan)
+	r.YTDPercent = engine.Float(Percent(r.YTDVariance, r.YTDPlan))
 	r.YTDFavourable = Favourable(l.Type, r.YTDVariance)
 	r.Outlook = r.YTDActual
 	for i := range engine.MonthsPerYear {

@@ -31,7 +31,7 @@ func TestCompareCost(t *testing.T) {
 	require.Len(t, r.Months, 3)
 	assert.Equal(t, "-10", r.Months[0].Variance.String())
 	assert.True(t, r.Months[0].Favourable, "spending less than planned")
-	assert.InDelta(t, -0.10, r.Months[0].Percent, 1e-12)
+	assert.InDelta(t, -0.10, float64(r.Months[0].Percent), 1e-12)
 	assert.Equal(t, "30", r.Months[1].Variance.String())
 	assert.False(t, r.Months[1].Favourable)
 	assert.Equal(t, "0.5", r.Months[2].VsForecast.String())

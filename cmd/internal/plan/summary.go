@@ -26,7 +26,8 @@ type SummaryTab struct {
 	// Excel's Range.values). Formula cells hold their computed value.
 	Values [][]any `json:"values"`
 	// NumberFormats are the cells' Excel number format codes, row by row
-	// ("General" where a cell has none): Range.numberFormat.
+	// ("General" where a cell has none, "@" for text, which Excel would
+	// otherwise read as a date or a number): Range.numberFormat.
 	NumberFormats [][]string `json:"number_formats"`
 	// Bold lists the cells (A1) shown in bold: headings and totals.
 	Bold []string `json:"bold"`
@@ -93,8 +94,11 @@ func summaryCells(sheet *grid.Sheet) SummaryTab {
 			cell := sheet.Cell(at)
 			values[col-1] = cellValue(cell.Value)
 			formats[col-1] = "General"
+			if cell.Value.Kind == grid.String {
+				formats[col-1] = "@" // text stays text: Excel would read "Feb 2026" as a date and "6000" as a number
+			}
 			if cell.Style != nil {
-				if cell.Style.NumFmt != "" {
+				if cell.Style.NumFmt != "" && cell.Value.Kind != grid.String {
 					formats[col-1] = cell.Style.NumFmt
 				}
 				if cell.Style.Bold && !cell.Value.IsEmpty() {

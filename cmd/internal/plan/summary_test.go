@@ -30,6 +30,7 @@ func TestSummaryCellsAsExcelRangeValues(t *testing.T) {
 	}
 	assert.Equal(t, []string{"A1"}, tab.Bold)
 	assert.Equal(t, []string{"General", "#,##0", "General"}, tab.NumberFormats[2])
+	assert.Equal(t, "@", tab.NumberFormats[0][0], "text stays text")
 
 	got, err := json.Marshal(tab.Values)
 	require.NoError(t, err)
