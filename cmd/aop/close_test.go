@@ -26,6 +26,7 @@ import (
 	"aop/engine/grid"
 	"aop/engine/review"
 	"aop/excel"
+	"aop/excel/xlsxread"
 	"aop/templates"
 )
 
@@ -368,4 +369,147 @@ func decodeReport(t *testing.T, run plan.CloseRun) review.Report {
 	var rep review.Report
 	require.NoError(t, json.Unmarshal(run.Report, &rep))
 	return rep
+}
+
+// A department's explanations come back in its workbook all year: the
+// head downloads the workbook with this month's Actuals vs Plan tab,
+// types why a line differs and uploads it. The plan is approved and
+// locked; sent back unchanged it is accepted for its explanations and
+// stays the approved one; sent back changed it is refused, and its
+// explanations are kept all the same. Finance's next close (the same
+// actuals, a new word) shows the explanation in the tab and in finance's
+// close workbook; an emptied cell withdraws it.
+func TestExplanationsInAnUploadedWorkbook(t *testing.T) {
+	cs := newCloseService(t, filepath.Join(t.TempDir(), "aop.db"))
+	ctx := t.Context()
+	for m := engine.Period(1); m <= 3; m++ {
+		cs.importMonth(t, m)
+	}
+	runsAt := cs.monthEnd(3).AddDate(0, 0, 4).Add(6*time.Hour + time.Minute)
+	cs.tick(t, runsAt)
+	require.Len(t, cs.closes(t), 1)
+	first := decodeReport(t, mustCloseRun(t, cs, cs.closes(t)[0].ID))
+	dept := ""
+	for _, d := range first.Departments {
+		if dept == "" && slices.ContainsFunc(d.Lines, func(l review.Line) bool { return l.Explain }) {
+			dept = d.ID
+		}
+	}
+	require.NotEmpty(t, dept, "month 3 asks some department why")
+	tab := cs.workbook(t, dept).Sheet(templates.ActualsSheetName)
+	require.NotNil(t, tab)
+	line := firstAsked(t, tab)
+	at := grid.R(line.row, 20)
+	before, err := cs.svc.DepartmentStatus(ctx, plan.System, cs.round.ID, dept)
+	require.NoError(t, err)
+	require.Equal(t, plan.Approved, before.Status)
+
+	// upload sends the stored workbook with edits, as the head would.
+	head := plan.Actor{Kind: "token", Name: "head", Role: plan.DepartmentRole, Department: dept}
+	upload := func(sub *engine.Submission, edits ...excel.Edit) plan.Submission {
+		t.Helper()
+		wb, _, err := cs.svc.Download(ctx, plan.System, cs.round.ID, dept)
+		require.NoError(t, err)
+		out, err := cs.svc.Submit(ctx, head, plan.Upload{Round: cs.round.ID, Department: dept, Filename: dept + ".xlsx",
+			Data: servetest.Fill(t, cs.c, sub, wb, edits...), Source: "upload"})
+		require.NoError(t, err)
+		return out
+	}
+	explain := func(text string) excel.Edit {
+		return excel.Edit{Sheet: templates.ActualsSheetName, Cell: at, Value: grid.Str(text)}
+	}
+
+	sub := upload(demoSubmission(cs.c, dept), explain("Two renewals slipped into the next quarter"))
+	assert.Equal(t, plan.Accepted, sub.State, "%+v", sub.Findings)
+	assert.Equal(t, 1, sub.Explained)
+	after, err := cs.svc.DepartmentStatus(ctx, plan.System, cs.round.ID, dept)
+	require.NoError(t, err)
+	assert.Equal(t, before.Current, after.Current, "the approved plan stays current")
+	assert.Equal(t, plan.Approved, after.Status)
+	assert.True(t, after.Locked)
+
+	said, err := cs.svc.Explanations(ctx, plan.System, cs.c.ID)
+	require.NoError(t, err)
+	require.Len(t, said, 1)
+	assert.Equal(t, plan.Explanation{ID: said[0].ID, Cycle: cs.c.ID, Department: dept, Account: line.account, Month: 3,
+		Text: "Two renewals slipped into the next quarter", Sheet: templates.ActualsSheetName, Cell: at.String(),
+		Source: sub.Blob, By: "token:head", At: said[0].At}, said[0], "kept with the workbook it came from")
+
+	// Finance closes again and sees it.
+	closeNow := func() {
+		t.Helper()
+		_, err := cs.svc.CloseNow(ctx, plan.System, cs.c.ID)
+		require.NoError(t, err)
+		cs.q.drain(t, cs.svc)
+	}
+	closeNow()
+	runs := cs.closes(t)
+	require.Len(t, runs, 2, "a new word is a new state to close")
+	assert.Equal(t, runs[1].Period, runs[0].Period, "the same month")
+	rep := decodeReport(t, mustCloseRun(t, cs, runs[0].ID))
+	assert.Equal(t, "Two renewals slipped into the next quarter", reportLine(t, &rep, dept, line.account).Explanation)
+	tab = cs.workbook(t, dept).Sheet(templates.ActualsSheetName)
+	assert.Equal(t, "Two renewals slipped into the next quarter", tab.Value(at).Text)
+	data, _, err := cs.svc.CloseSummary(ctx, plan.System, runs[0].ID)
+	require.NoError(t, err)
+	assert.Contains(t, xlsxText(t, data), "Two renewals slipped into the next quarter", "finance sees it")
+	closeNow()
+	require.Len(t, cs.closes(t), 2, "nothing new, no close")
+
+	// A changed plan is refused; its explanation is kept.
+	changed := demoSubmission(cs.c, dept)
+	changed.Lines[0].Months[11] = changed.Lines[0].Months[11].Add(decimal.NewFromInt(1000))
+	sub = upload(changed, explain("Renewals slipped; the pipeline is thinner too"))
+	assert.Equal(t, plan.Rejected, sub.State)
+	assert.Equal(t, "locked", sub.Problem)
+	assert.Contains(t, sub.Findings[0].Message, "the explanation on the Actuals vs Plan tab is kept")
+	said, err = cs.svc.Explanations(ctx, plan.System, cs.c.ID)
+	require.NoError(t, err)
+	require.Len(t, said, 1)
+	assert.Equal(t, "Renewals slipped; the pipeline is thinner too", said[0].Text)
+
+	// An emptied cell withdraws it.
+	sub = upload(demoSubmission(cs.c, dept), explain(""))
+	assert.Equal(t, plan.Rejected, sub.State, "nothing said, and the plan is locked")
+	said, err = cs.svc.Explanations(ctx, plan.System, cs.c.ID)
+	require.NoError(t, err)
+	assert.Empty(t, said)
+	closeNow()
+	require.Len(t, cs.closes(t), 3)
+	tab = cs.workbook(t, dept).Sheet(templates.ActualsSheetName)
+	assert.Empty(t, tab.Value(at).Text)
+}
+
+func mustCloseRun(t *testing.T, cs *closeService, id int64) plan.CloseRun {
+	t.Helper()
+	run, err := cs.st.CloseRun(t.Context(), id)
+	require.NoError(t, err)
+	return run
+}
+
+func reportLine(t *testing.T, r *review.Report, dept, account string) review.Line {
+	t.Helper()
+	for _, d := range r.Departments {
+		for _, l := range d.Lines {
+			if d.ID == dept && l.Account == account {
+				return l
+			}
+		}
+	}
+	t.Fatalf("no line %s/%s", dept, account)
+	return review.Line{}
+}
+
+// xlsxText is every text of a workbook, a cell a line.
+func xlsxText(t *testing.T, data []byte) string {
+	t.Helper()
+	wb, err := xlsxread.Read(t.Context(), data, xlsxread.Options{})
+	require.NoError(t, err)
+	var b strings.Builder
+	for _, s := range wb.Sheets {
+		for _, c := range s.All() {
+			b.WriteString(c.Value.Text + "\n")
+		}
+	}
+	return b.String()
 }
