@@ -613,6 +613,12 @@ func (t *Department) ParseExplanations(wb *grid.Workbook, dept string) ([]review
 	return out, findings
 }
 
+// ActualsExplanationCell is the explanation cell of the i-th line (from
+// 0) of a department's Actuals vs Plan tab.
+func ActualsExplanationCell(i int) grid.Ref {
+	return grid.R(actualsFirstRow+i*actualsBlock, actualsExplanationCol)
+}
+
 // closePeriod reads the close's period from its label, "Sep 2026
 // (FY2027-P03)", or from the period alone.
 func closePeriod(v string) (actuals.Period, error) {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"aop/engine/grid"
 	"aop/engine/review"
 	"aop/excel"
+	"aop/excel/xlsxread"
 	"aop/templates"
 )
 
@@ -145,6 +147,27 @@ func demoCloses(ctx context.Context, e *env, cf *cyclefile.File, key templates.K
 	quiet := &env{getenv: e.getenv, stdin: e.stdin, stdout: io.Discard, stderr: e.stderr}
 	w := excel.NewWriter()
 	var rep *review.Report
+	var book *actuals.Book
+	// closeMonth reviews the plans against the book and writes every
+	// department's Actuals vs Plan tab.
+	closeMonth := func(book *actuals.Book, said []review.Explanation) (*review.Report, error) {
+		rep, err := review.Close(closeInput(c, bc, plans, book, said))
+		if err != nil {
+			return nil, err
+		}
+		asOf := "at the close of " + rep.Close.Label(c.Year.StartMonth)
+		for i, d := range c.Leaves() {
+			sheet, err := t.ActualsTab(rep, d.ID, key, asOf)
+			if err != nil {
+				return nil, err
+			}
+			if err := w.WriteBack(paths[i], []*grid.Sheet{sheet}, excel.WriteBackOptions{HistoryDir: filepath.Join(dir, "history"),
+				After: t.Spec().Sheets.Instructions, OrAfter: templates.SummarySheetName, Replace: []string{templates.ActualsSheetName}}); err != nil {
+				return nil, err
+			}
+		}
+		return rep, nil
+	}
 	fmt.Fprintln(e.stdout, "\n7. the year's monthly closes (ledger and KPI exports imported, reviewed, Actuals vs Plan written back):")
 	for m := engine.Period(1); m <= engine.MonthsPerYear; m++ {
 		if err := ctx.Err(); err != nil {
@@ -165,25 +188,19 @@ func demoCloses(ctx context.Context, e *env, cf *cyclefile.File, key templates.K
 				return fmt.Errorf("importing %s: %w", files[i], err)
 			}
 		}
-		book, _, err := cyclefile.LoadActuals(actualsDir, c.ID)
-		if err != nil {
+		if book, _, err = cyclefile.LoadActuals(actualsDir, c.ID); err != nil {
 			return err
 		}
-		if rep, err = review.Close(closeInput(c, bc, plans, book, nil)); err != nil {
+		if rep, err = closeMonth(book, nil); err != nil {
 			return err
-		}
-		asOf := "at the close of " + p.Label(c.Year.StartMonth)
-		for i, d := range c.Leaves() {
-			sheet, err := t.ActualsTab(rep, d.ID, key, asOf)
-			if err != nil {
-				return err
-			}
-			if err := w.WriteBack(paths[i], []*grid.Sheet{sheet}, excel.WriteBackOptions{HistoryDir: filepath.Join(dir, "history"),
-				After: t.Spec().Sheets.Instructions, OrAfter: templates.SummarySheetName, Replace: []string{templates.ActualsSheetName}}); err != nil {
-				return err
-			}
 		}
 		printClose(e.stdout, c, rep)
+	}
+
+	// A head explains a line of the last close in its workbook; the close
+	// read again takes it from every workbook, as a harvest does.
+	if rep, err = demoExplain(ctx, e.stdout, c, t, rep, paths, closeMonth, book); err != nil {
+		return err
 	}
 	wb := grid.New()
 	if err := t.CloseTabs(wb, rep, "at the close of "+rep.Close.Label(c.Year.StartMonth)); err != nil {
@@ -197,6 +214,48 @@ func demoCloses(ctx context.Context, e *env, cf *cyclefile.File, key templates.K
 		closePath, filepath.Dir(paths[0]))
 	fmt.Fprintf(e.stdout, "Import a month yourself:\n  aop actuals import --cycle %s --mapping gl %s\n", cyclePath, filepath.Join(ledgerDir, "gl-FY2027-P01.csv"))
 	return nil
+}
+
+// demoExplanation is what the demo's head of sales types into the first
+// line of its tab that asks why.
+const demoExplanation = "Two enterprise renewals slipped into the new year; both are signed for February."
+
+// demoExplain types the demo's explanation into the sales workbook's
+// Actuals vs Plan tab, as its head would, reads the explanations of
+// every workbook back and closes the month again with them.
+func demoExplain(ctx context.Context, w io.Writer, c *engine.Cycle, t *templates.Department, rep *review.Report, paths []string,
+	closeMonth func(*actuals.Book, []review.Explanation) (*review.Report, error), book *actuals.Book) (*review.Report, error) {
+	leaves := c.Leaves()
+	i := slices.IndexFunc(leaves, func(d engine.Department) bool { return d.ID == "sales" })
+	if i < 0 {
+		return rep, nil
+	}
+	dep := rep.Departments[slices.IndexFunc(rep.Departments, func(d review.Department) bool { return d.ID == "sales" })]
+	line := slices.IndexFunc(dep.Lines, func(l review.Line) bool { return l.Explain })
+	if line < 0 {
+		return rep, nil
+	}
+	at := templates.ActualsExplanationCell(line)
+	if err := excel.EditFile(paths[i], []excel.Edit{{Sheet: templates.ActualsSheetName, Cell: at, Value: grid.Str(demoExplanation)}}); err != nil {
+		return nil, err
+	}
+	var said []review.Explanation
+	for j, d := range leaves {
+		wb, err := xlsxread.ReadFile(ctx, paths[j], xlsxread.Options{Limits: xlsxread.DefaultLimits(),
+			Sheets: func(name string) bool { return name == templates.ActualsSheetName }})
+		if err != nil {
+			return nil, err
+		}
+		es, _ := t.ParseExplanations(wb, d.ID)
+		said = append(said, es...)
+	}
+	again, err := closeMonth(book, said)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(w, "   Sales explains account %s in its tab (%s): %q; the close, read again, shows it to finance.\n",
+		dep.Lines[line].Account, at, demoExplanation)
+	return again, nil
 }
 
 // printClose prints one close on a line: revenue and costs to date against

@@ -238,8 +238,17 @@ func TestDemoWithActuals(t *testing.T) {
 	}
 	periods, _ := filepath.Glob(filepath.Join(dir, "actuals", "FY2027-P*.json"))
 	assert.Len(t, periods, 12, "a period file a month")
-	_, err := os.Stat(filepath.Join(dir, "close.xlsx"))
+	assert.Regexp(t, `Sales explains account \d+ in its tab \(T\d+\)`, out)
+	book, err := os.ReadFile(filepath.Join(dir, "close.xlsx"))
 	require.NoError(t, err)
+	assert.Contains(t, xlsxText(t, book), demoExplanation, "finance's close workbook shows what sales said")
+	sales, err := xlsxread.ReadFile(context.Background(), filepath.Join(dir, "departments", "sales.xlsx"), xlsxread.Options{Limits: xlsxread.DefaultLimits()})
+	require.NoError(t, err)
+	found := false
+	for _, c := range sales.Sheet(templates.ActualsSheetName).All() {
+		found = found || c.Value.Text == demoExplanation
+	}
+	assert.True(t, found, "and so does the sales tab, written again")
 	code, out, _ = aop(t, nil, append([]string{"harvest", "--cycle", filepath.Join(dir, "cycle.yaml")}, files...)...)
 	assert.Equal(t, 0, code, out)
 	assert.Contains(t, out, "9 files: 9 valid, 0 with errors, 0 refused")
