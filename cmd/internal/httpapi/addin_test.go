@@ -44,7 +44,7 @@ func TestTheSummaryTabAsCells(t *testing.T) {
 	assert.Contains(t, tab.AsOf, "on ")
 	assert.Equal(t, "sales: your plan against your target", tab.Values[0][0])
 	assert.Equal(t, []string{"A1"}, tab.Bold)
-	assert.Equal(t, [][]string{{"General", "General"}, {"General", "#,##0"}}, tab.NumberFormats)
+	assert.Equal(t, [][]string{{"@", "General"}, {"@", "#,##0"}}, tab.NumberFormats, "text stays text in Excel")
 	assert.Contains(t, w.Body.String(), `1234.5]`, "a number, not text")
 
 	// The signed link of the department reads it too; others do not.
