@@ -550,14 +550,7 @@ func (s *Service) CloseNow(ctx context.Context, a Actor, cycle string) (int64, e
 // add-in's Refresh writes, the same cells a downloaded workbook's tab
 // holds. Before the first close of the round there is none (KindNotFound).
 func (s *Service) ActualsTab(ctx context.Context, a Actor, round int64, dept string) (SummaryTab, error) {
-	if err := can(a, dept, false); err != nil {
-		return SummaryTab{}, err
-	}
-	r, c, err := s.roundCycle(ctx, round)
-	if err != nil {
-		return SummaryTab{}, err
-	}
-	d, err := s.o.Store.DepartmentState(ctx, round, dept)
+	r, c, d, err := s.readDepartment(ctx, a, round, dept)
 	if err != nil {
 		return SummaryTab{}, err
 	}

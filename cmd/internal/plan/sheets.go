@@ -108,18 +108,11 @@ func (s *Service) SubmitSheet(ctx context.Context, a Actor, round int64, dept, k
 // ValidateSheet reads a department's spreadsheet and answers its findings
 // without storing anything (the Validate button of a sheets round).
 func (s *Service) ValidateSheet(ctx context.Context, a Actor, round int64, dept string) (Harvest, error) {
-	if err := can(a, dept, false); err != nil {
-		return Harvest{}, err
-	}
-	r, c, err := s.roundCycle(ctx, round)
+	r, c, d, err := s.readDepartment(ctx, a, round, dept)
 	if err != nil {
 		return Harvest{}, err
 	}
 	if err := sheetsRound(r); err != nil {
-		return Harvest{}, err
-	}
-	d, err := s.o.Store.DepartmentState(ctx, round, dept)
-	if err != nil {
 		return Harvest{}, err
 	}
 	if d.Spreadsheet.ID == "" {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 
+	"aop/engine"
 	"aop/engine/grid"
 )
 
@@ -44,14 +45,7 @@ type SummaryTab struct {
 // consolidation, or while the department has no accepted plan, there is
 // none (KindNotFound).
 func (s *Service) Summary(ctx context.Context, a Actor, round int64, dept string) (SummaryTab, error) {
-	if err := can(a, dept, false); err != nil {
-		return SummaryTab{}, err
-	}
-	r, c, err := s.roundCycle(ctx, round)
-	if err != nil {
-		return SummaryTab{}, err
-	}
-	d, err := s.o.Store.DepartmentState(ctx, round, dept)
+	r, c, d, err := s.readDepartment(ctx, a, round, dept)
 	if err != nil {
 		return SummaryTab{}, err
 	}
@@ -74,6 +68,20 @@ func (s *Service) Summary(ctx context.Context, a Actor, round int64, dept string
 	tab := summaryCells(sheet)
 	tab.Round, tab.Department, tab.AsOf = round, d.Department, asOf
 	return tab, nil
+}
+
+// readDepartment returns a department's state in a round with the round
+// and its cycle, for an actor who may read it.
+func (s *Service) readDepartment(ctx context.Context, a Actor, round int64, dept string) (Round, *engine.Cycle, DepartmentState, error) {
+	if err := can(a, dept, false); err != nil {
+		return Round{}, nil, DepartmentState{}, err
+	}
+	r, c, err := s.roundCycle(ctx, round)
+	if err != nil {
+		return Round{}, nil, DepartmentState{}, err
+	}
+	d, err := s.o.Store.DepartmentState(ctx, round, dept)
+	return r, c, d, err
 }
 
 // summaryCells lays a sheet's cells out as rows from A1 to its last used
