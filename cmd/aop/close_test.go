@@ -27,6 +27,7 @@ import (
 	"aop/engine/review"
 	"aop/excel"
 	"aop/excel/xlsxread"
+	"aop/sheets/sheetstest"
 	"aop/templates"
 )
 
@@ -512,4 +513,112 @@ func xlsxText(t *testing.T, data []byte) string {
 		}
 	}
 	return b.String()
+}
+
+// newSheetsCloseService is newCloseService on the Google Sheets backend:
+// three departments plan in spreadsheets of an in-process emulator, press
+// Submit, are approved and consolidated.
+func newSheetsCloseService(t *testing.T) (*closeService, *sheetstest.Server, *sheetsBooks, map[string]string) {
+	ctx := t.Context()
+	st := openStore(t, filepath.Join(t.TempDir(), "aop.db"))
+	emu, g, _, err := emulatedSheets(ctx, newXLSXBooks(closeKey))
+	require.NoError(t, err)
+	t.Cleanup(func() { emu.Close() })
+	cs := &closeService{st: st, q: &inlineQueue{seen: map[string]int64{}}, alerts: &alerts{},
+		clock: &clock{now: time.Date(2026, time.January, 20, 9, 0, 0, 0, time.UTC)}}
+	o := closeOptions(t, st, cs.q, cs.clock.Now, cs.alerts)
+	o.Spreadsheets = g
+	cs.svc = plan.New(o)
+	_, err = cs.svc.LoadCycle(ctx, plan.System, "cycle.yaml", []byte(demoCycleYAML()))
+	require.NoError(t, err)
+	cs.c = demoCycle(t)
+	tpl, err := templates.NewDepartment(cs.c)
+	require.NoError(t, err)
+	depts := []string{"sales", "marketing", "customer-success"}
+	cs.round, err = cs.svc.OpenRound(ctx, plan.System, plan.OpenRound{Cycle: cs.c.ID, Name: "FY2027 plan",
+		Due: cs.clock.Now().Add(7 * 24 * time.Hour), Departments: depts, Backend: plan.BackendSheets})
+	require.NoError(t, err)
+	cs.q.drain(t, cs.svc)
+	ids := map[string]string{}
+	for _, dept := range depts {
+		d, _ := cs.c.Department(dept)
+		state, err := cs.svc.DepartmentStatus(ctx, plan.System, cs.round.ID, dept)
+		require.NoError(t, err)
+		require.NotEmpty(t, state.Spreadsheet.ID, dept)
+		ids[dept] = state.Spreadsheet.ID
+		in, err := tpl.Inputs(demoSubmission(cs.c, dept))
+		require.NoError(t, err)
+		for _, run := range inputRuns(in) {
+			require.NoError(t, emu.EditAs(d.Owner, ids[dept], run.a1, [][]any{run.values}), "%s %s", dept, run.a1)
+		}
+		head := plan.Actor{Kind: "token", Name: dept, Role: plan.DepartmentRole, Department: dept}
+		_, err = cs.svc.SubmitSheet(ctx, head, cs.round.ID, dept, "plan")
+		require.NoError(t, err)
+		cs.q.drain(t, cs.svc)
+		state, err = cs.svc.DepartmentStatus(ctx, plan.System, cs.round.ID, dept)
+		require.NoError(t, err)
+		require.Equal(t, plan.Submitted, state.Status, dept)
+		_, err = cs.svc.Approve(ctx, plan.System, plan.Review{Round: cs.round.ID, Department: dept})
+		require.NoError(t, err)
+	}
+	_, _, err = cs.svc.Consolidate(ctx, plan.System, cs.round.ID)
+	require.NoError(t, err)
+	cs.q.drain(t, cs.svc)
+	return cs, emu, g, ids
+}
+
+// The year of closes on the virtual clock, in Google Sheets: the schedule
+// closes each month once (months 10 and 11, missed while aop was down,
+// by one run), each close writes every department's tab as a job of its
+// own, and at the year's end each spreadsheet's tab is the one the engine
+// renders, cell by cell. A close after the first costs a department two
+// requests: reading the tab back and making it anew.
+func TestCloseYearInGoogleSheets(t *testing.T) {
+	cs, emu, g, ids := newSheetsCloseService(t)
+	ctx := t.Context()
+	runsAt := func(m engine.Period) time.Time { return cs.monthEnd(m).AddDate(0, 0, 4).Add(6*time.Hour + time.Minute) }
+	var last requestCount
+	for m := engine.Period(1); m <= engine.MonthsPerYear; m++ {
+		cs.clock.set(cs.monthEnd(m).Add(9 * time.Hour))
+		cs.importMonth(t, m)
+		if m == 10 || m == 11 {
+			continue
+		}
+		before := emu.Stats()
+		cs.tick(t, runsAt(m))
+		cs.tick(t, runsAt(m).Add(time.Hour))
+		last = requestsSince(before, emu.Stats())
+	}
+	runs := cs.closes(t)
+	require.Len(t, runs, 10)
+	assert.Equal(t, 10*len(ids), cs.q.count(plan.JobWriteActuals), "a tab a department a close")
+	assert.Equal(t, requestCount{"sheets.spreadsheets.values.batchGet": len(ids), "sheets.spreadsheets.batchUpdate": len(ids)}, last,
+		"the last close: each tab read back and made anew")
+	require.Len(t, cs.alerts.list, 1)
+	assert.Equal(t, "revenue-slump", cs.alerts.list[0].Trigger)
+
+	run := mustCloseRun(t, cs, runs[0].ID)
+	rep := decodeReport(t, run)
+	tpl, err := templates.NewDepartment(cs.c)
+	require.NoError(t, err)
+	for dept, id := range ids {
+		want, err := tpl.ActualsTab(&rep, dept, closeKey, "on "+run.Done.UTC().Format("2006-01-02 15:04 MST"))
+		require.NoError(t, err)
+		wb, err := g.client.ReadBack(ctx, id)
+		require.NoError(t, err)
+		got := wb.Sheet(templates.ActualsSheetName)
+		require.NotNil(t, got, dept)
+		assert.Equal(t, "Jan 2027 (FY2027-P12)", got.Value(grid.R(3, 2)).Text, dept)
+		compared := 0
+		for at, cell := range want.All() {
+			w, v := cell.Value, got.Value(at)
+			if w.Kind == grid.Number {
+				assert.True(t, decimal.RequireFromString(w.Text).Equal(decimal.RequireFromString(v.Text)), "%s %s: %s vs %s", dept, at, w.Text, v.Text)
+			} else {
+				assert.Equal(t, w.Text, v.Text, "%s %s", dept, at)
+			}
+			compared++
+		}
+		assert.Greater(t, compared, 300, dept)
+	}
 }
