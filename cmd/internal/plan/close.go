@@ -182,16 +182,10 @@ func (s *Service) currentState(ctx context.Context, cycle string) (closeState, e
 	for _, imp := range imps {
 		fmt.Fprintf(h, "%s\x00%d\x00", imp.Period, imp.ID)
 	}
-	st := closeState{imports: imps}
 	for _, e := range rows {
 		fmt.Fprintf(h, "e%d\x00", e.ID)
-		if e.Text != "" {
-			st.said = append(st.said, review.Explanation{Department: e.Department, Account: e.Account,
-				Period: engine.Period(e.Month), Text: e.Text, Sheet: e.Sheet, Cell: e.Cell})
-		}
 	}
-	st.digest = hex.EncodeToString(h.Sum(nil))
-	return st, nil
+	return closeState{imports: imps, said: spoken(rows), digest: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
 // bookOf reads the imports' sets into a book.
@@ -468,10 +462,6 @@ func (s *Service) writeActualsJob(ctx context.Context, j Job) error {
 	if err != nil {
 		return err
 	}
-	var rep review.Report
-	if err := json.Unmarshal(run.Report, &rep); err != nil {
-		return fmt.Errorf("close %d: stored report: %w", run.ID, err)
-	}
 	create := !d.Spreadsheet.Actuals
 	kept, findings := 0, 0
 	if !create {
@@ -479,12 +469,11 @@ func (s *Service) writeActualsJob(ctx context.Context, j Job) error {
 			return err
 		}
 	}
-	st, err := s.currentState(ctx, c.ID)
+	rep, when, err := s.storedReport(ctx, run)
 	if err != nil {
 		return err
 	}
-	rep.Explain(st.said)
-	if err := s.sheets().WriteActuals(ctx, c, &rep, d.Department, d.Spreadsheet.ID, asOf(*cmp.Or(run.Done, &run.At)), create); err != nil {
+	if err := s.sheets().WriteActuals(ctx, c, rep, d.Department, d.Spreadsheet.ID, when, create); err != nil {
 		return err
 	}
 	return s.o.Store.InTx(ctx, func(tx Tx) error {
@@ -501,6 +490,21 @@ func (s *Service) writeActualsJob(ctx context.Context, j Job) error {
 		return s.audit(ctx, tx, System, "spreadsheet.actuals", r.ID, d.Department, "spreadsheet "+d.Spreadsheet.ID, nil,
 			map[string]any{"close": run.ID, "period": run.Period, "created": create, "explanations_kept": kept, "findings": findings})
 	})
+}
+
+// storedReport reads a close's stored report with what departments have
+// said since it was made, and when the close was done, as tabs word it.
+func (s *Service) storedReport(ctx context.Context, run CloseRun) (*review.Report, string, error) {
+	var rep review.Report
+	if err := json.Unmarshal(run.Report, &rep); err != nil {
+		return nil, "", fmt.Errorf("close %d: stored report: %w", run.ID, err)
+	}
+	rows, err := s.o.Store.Explanations(ctx, run.Cycle)
+	if err != nil {
+		return nil, "", err
+	}
+	rep.Explain(spoken(rows))
+	return &rep, asOf(*cmp.Or(run.Done, &run.At)), nil
 }
 
 // readBackExplanations reads a department's Actuals vs Plan tab from its
@@ -561,23 +565,17 @@ func (s *Service) ActualsTab(ctx context.Context, a Actor, round int64, dept str
 	i := slices.IndexFunc(runs, func(k CloseRun) bool { return k.State == "done" && k.Round == r.ID })
 	if i < 0 {
 		return SummaryTab{}, Errorf(KindNotFound,
-			"round %d has no monthly close yet: the %s tab is written when finance closes a month against the consolidated plans", round, "Actuals vs Plan")
+			"round %d has no monthly close yet: the Actuals vs Plan tab is written when finance closes a month against the consolidated plans", round)
 	}
 	run, err := s.o.Store.CloseRun(ctx, runs[i].ID)
 	if err != nil {
 		return SummaryTab{}, err
 	}
-	var rep review.Report
-	if err := json.Unmarshal(run.Report, &rep); err != nil {
-		return SummaryTab{}, fmt.Errorf("close %d: stored report: %w", run.ID, err)
-	}
-	st, err := s.currentState(ctx, c.ID)
+	rep, when, err := s.storedReport(ctx, run)
 	if err != nil {
 		return SummaryTab{}, err
 	}
-	rep.Explain(st.said)
-	when := asOf(*cmp.Or(run.Done, &run.At))
-	sheet, err := s.closer().ActualsSheet(c, &rep, d.Department, when)
+	sheet, err := s.closer().ActualsSheet(c, rep, d.Department, when)
 	if err != nil {
 		return SummaryTab{}, err
 	}

@@ -3,14 +3,16 @@ package plan
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
+	"aop/engine"
 	"aop/engine/review"
 )
 
 // Explanations are a department's own input during the year: each close
 // asks, on the department's Actuals vs Plan tab, why the material
-// variances of the month arose. They come back three ways, and each keeps
+// variances of the month arose. They come back two ways, and each keeps
 // what it read as any harvest does (the bytes first, then what they say):
 //
 //   - in an uploaded workbook or a harvested spreadsheet (its Submit
@@ -59,6 +61,19 @@ func explanationKey(dept, account string, month int) string {
 	return fmt.Sprintf("%s\x00%s\x00%d", dept, account, month)
 }
 
+// spoken returns the current explanations that say something, as a
+// close reads them (withdrawn ones left out).
+func spoken(rows []Explanation) []review.Explanation {
+	var out []review.Explanation
+	for _, e := range rows {
+		if e.Text != "" {
+			out = append(out, review.Explanation{Department: e.Department, Account: e.Account,
+				Period: engine.Period(e.Month), Text: e.Text, Sheet: e.Sheet, Cell: e.Cell})
+		}
+	}
+	return out
+}
+
 // said counts the explanations that say something.
 func said(es []review.Explanation) int {
 	n := 0
@@ -80,14 +95,5 @@ func (s *Service) Explanations(ctx context.Context, a Actor, cycle string) ([]Ex
 		return nil, err
 	}
 	rows, err := s.o.Store.Explanations(ctx, cycle)
-	if err != nil {
-		return nil, err
-	}
-	out := rows[:0]
-	for _, e := range rows {
-		if e.Text != "" {
-			out = append(out, e)
-		}
-	}
-	return out, nil
+	return slices.DeleteFunc(rows, func(e Explanation) bool { return e.Text == "" }), err
 }

@@ -125,7 +125,7 @@ func (s *Service) processWith(ctx context.Context, id int64, refusal *Harvest) (
 		// A locked plan sent back unchanged with explanations (the
 		// workbook of the monthly close) is taken for what it says.
 		explainedOnly := false
-		if d.Locked && round.State != RoundClosed && sub.Explained > 0 && !h.Refused && sub.Errors == 0 {
+		if d.Locked && round.State != RoundClosed && sub.Explained > 0 && sub.Errors == 0 {
 			if explainedOnly, err = unchanged(ctx, tx, d, h.Records); err != nil {
 				return err
 			}

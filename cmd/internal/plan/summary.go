@@ -101,23 +101,28 @@ func summaryCells(sheet *grid.Sheet) SummaryTab {
 			at := grid.Ref{Row: row, Col: col}
 			cell := sheet.Cell(at)
 			values[col-1] = cellValue(cell.Value)
-			formats[col-1] = "General"
-			if cell.Value.Kind == grid.String {
-				formats[col-1] = "@" // text stays text: Excel would read "Feb 2026" as a date and "6000" as a number
-			}
-			if cell.Style != nil {
-				if cell.Style.NumFmt != "" && cell.Value.Kind != grid.String {
-					formats[col-1] = cell.Style.NumFmt
-				}
-				if cell.Style.Bold && !cell.Value.IsEmpty() {
-					tab.Bold = append(tab.Bold, at.String())
-				}
+			formats[col-1] = numberFormat(cell)
+			if cell.Style != nil && cell.Style.Bold && !cell.Value.IsEmpty() {
+				tab.Bold = append(tab.Bold, at.String())
 			}
 		}
 		tab.Values = append(tab.Values, values)
 		tab.NumberFormats = append(tab.NumberFormats, formats)
 	}
 	return tab
+}
+
+// numberFormat is a cell's Excel number format: text as text ("@"; Excel
+// would read "Feb 2026" as a date and "6000" as a number), else its own,
+// else General.
+func numberFormat(cell grid.Cell) string {
+	switch {
+	case cell.Value.Kind == grid.String:
+		return "@"
+	case cell.Style != nil && cell.Style.NumFmt != "":
+		return cell.Style.NumFmt
+	}
+	return "General"
 }
 
 // inputRanges lists a sheet's unlocked cells, a merged range as one.
